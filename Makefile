@@ -1,0 +1,44 @@
+# Two commands, from a fresh clone with only Python 3.11, pip and git:
+#   make demo   train on the built-in synthetic dataset and report the accuracy
+#   make test   check the modules match the notebooks, then run every notebook's tests
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# torch on 2 cores: one thread per worker process avoids oversubscribing the CPU
+TEST_WORKERS ?= 2
+export OMP_NUM_THREADS ?= 1
+export MPLBACKEND ?= Agg
+
+.PHONY: demo test export clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# the runtime set, pinned to the tested versions
+$(VENV)/.installed-runtime: $(BIN)/python setup.py settings.ini constraints-dev.txt
+	$(BIN)/pip install -c constraints-dev.txt -e .
+	touch $@
+
+# the development set: runtime + nbdev 2, librosa (numerical reference), pytest
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime
+	$(BIN)/pip install -c constraints-dev.txt -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed-runtime
+	OMP_NUM_THREADS=$${DEMO_THREADS:-$$(nproc)} $(BIN)/fastai_audio demo
+
+export: $(VENV)/.installed-dev
+	$(BIN)/nbdev_export
+
+test: $(VENV)/.installed-dev
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+	@if [ -n "$$(git status --porcelain -- fastai_audio nbs)" ]; then \
+	  git status --short -- fastai_audio nbs; \
+	  echo "nbdev_export/nbdev_clean changed the files above: commit modules that match the notebooks, and clean notebooks"; exit 1; fi
+	$(BIN)/nbdev_test --flags slow --n_workers $(TEST_WORKERS) --do_print --timing
+
+clean-venv:
+	rm -rf $(VENV)
