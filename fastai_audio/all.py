@@ -1,0 +1,8 @@
+"`from fastai_audio.all import *`: everything of `fastai.vision.all` that a user needs, plus the audio library"
+from fastai.vision.all import *
+from .core import *
+from .dsp import *
+from .spectrogram import *
+from .data import *
+from .learner import *
+from .datasets import *
