@@ -1,0 +1,57 @@
+"""Run the notebooks' tests against the installed `fastai_audio`, in an environment without nbdev.
+
+The development environment runs the notebooks with `nbdev_test`, which needs nbdev 2 and so fastcore<2.
+Users install the newest fastai and fastcore, where nbdev 2 cannot be installed. This runner executes the
+same notebook cells there, in order, with plain Python: cells flagged `#| eval: false` or with a test flag
+that is not enabled are skipped (as `nbdev_test` does), and the nbdev import is replaced by a `show_doc` that
+renders nothing, because rendering docs is nbdev's job, not the library's.
+"""
+import json, re, sys, types
+from pathlib import Path
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+import pytest, torch
+
+NBS = Path(__file__).parent.parent/'nbs'
+FLAGS = {'slow'} | ({'cuda'} if torch.cuda.is_available() else set())
+_directive = re.compile(r'^\s*#\s*\|\s*(.*?)\s*$')
+_nbdev_import = re.compile(r'^\s*(from\s+nbdev\b.*|import\s+nbdev\b.*)$', re.MULTILINE)
+
+def directives(src):
+    "The `#| ...` lines at the top of a cell's source"
+    out = []
+    for line in src.splitlines():
+        m = _directive.match(line)
+        if not m: break
+        out.append(m[1])
+    return out
+
+def should_run(src):
+    for d in directives(src):
+        words = d.replace(':', ' ').split()
+        if words[:2] == ['eval', 'false']: return False
+        if len(words) == 1 and words[0] not in FLAGS and words[0] in {'slow', 'cuda'}: return False
+    return True
+
+def code_cells(nb_path):
+    nb = json.loads(nb_path.read_text())
+    for i, c in enumerate(nb['cells']):
+        if c['cell_type'] == 'code': yield i, ''.join(c['source'])
+
+@pytest.mark.parametrize('nb_path', sorted(NBS.glob('[!_.]*.ipynb')), ids=lambda p: p.name)
+def test_notebook(nb_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(NBS)   # notebooks run from their folder, as in nbdev_test
+    # cells run in a fresh `__main__` module, as in a kernel, so classes they define can be pickled
+    main = types.ModuleType('__main__')
+    monkeypatch.setitem(sys.modules, '__main__', main)
+    ns = main.__dict__
+    ns['show_doc'] = lambda *args, **kwargs: None
+    try:
+        for i, src in code_cells(nb_path):
+            if not should_run(src): continue
+            src = _nbdev_import.sub('pass', src)
+            try: exec(compile(src, f'{nb_path.name}[cell {i}]', 'exec'), ns)
+            except Exception as e:
+                raise AssertionError(f'{nb_path.name}, cell {i} failed: {type(e).__name__}: {e}\n--- cell source ---\n{src}') from e
+    finally: plt.close('all')
