@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['audio_learner']
 
-# %% ../nbs/05_learner.ipynb #3e461162
+# %% ../nbs/05_learner.ipynb #9b3b21c1
 from fastai.vision.learner import vision_learner
 from .core import AudioTensor
 
-# %% ../nbs/05_learner.ipynb #fe18142a
+# %% ../nbs/05_learner.ipynb #af933149
 def _batch_channels(dls):
     "Channels of the model input: dim 1 of the first element of a transformed batch"
     xb = dls.one_batch()[0]
