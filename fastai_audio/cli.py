@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['run_demo', 'main']
 
-# %% ../nbs/09_cli.ipynb #7cbe2b9c
+# %% ../nbs/09_cli.ipynb #96b97b83
 import argparse, sys, tempfile, time
 from pathlib import Path
 
-# %% ../nbs/09_cli.ipynb #db70b625
+# %% ../nbs/09_cli.ipynb #67e43d29
 def run_demo(out=None, epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, arch='resnet18'):
     "Generate the synthetic dataset in `out`, train `arch` on it from scratch for `epochs`, return the `Learner`"
     from fastai.vision.all import (DataBlock, CategoryBlock, parent_label, RandomSplitter, accuracy, set_seed)
@@ -28,7 +28,7 @@ def run_demo(out=None, epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, arch='
     learn.fit_one_cycle(epochs, lr)
     return learn
 
-# %% ../nbs/09_cli.ipynb #7cebdff3
+# %% ../nbs/09_cli.ipynb #fc24503c
 def _parser():
     p = argparse.ArgumentParser(prog='fastai_audio', description='Audio classification with fastai.')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['audio_extensions', 'AudioLoadError', 'AudioTensor', 'load_audio', 'get_audio_files', 'AudioGetter']
 
-# %% ../nbs/00_core.ipynb #6076f596
+# %% ../nbs/00_core.ipynb #252b32a2
 import re, warnings
 from pathlib import Path
 import numpy as np, torch
@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from fastai.torch_core import TensorBase
 from fastai.data.transforms import get_files
 
-# %% ../nbs/00_core.ipynb #dd54b962
+# %% ../nbs/00_core.ipynb #37696ca3
 class AudioLoadError(ValueError):
     "`fn` could not be read as audio, for `reason`"
     def __init__(self, fn, reason=''):
@@ -24,7 +24,7 @@ class AudioLoadError(ValueError):
     # rebuilt from both fields, so the error survives pickling (DataLoader worker processes)
     def __reduce__(self): return (type(self), (self.fn, self.reason))
 
-# %% ../nbs/00_core.ipynb #802424c0
+# %% ../nbs/00_core.ipynb #b2bac147
 class AudioTensor(TensorBase):
     "A waveform, (C, N) for one clip or (B, C, N) for a batch, that knows its sample rate `sr`"
     sr = None
@@ -49,7 +49,7 @@ class AudioTensor(TensorBase):
         if self.sr is None: raise ValueError('this AudioTensor has no sample rate `sr`')
         return self.nsamples / self.sr
 
-# %% ../nbs/00_core.ipynb #05b6034f
+# %% ../nbs/00_core.ipynb #c1f539f0
 _STREAMING_SIZES = {0, 0xFFFFFFFF, 0x7FFFFFFF}  # data sizes that streaming WAV writers leave in the header
 
 def _check_readable(fn):
@@ -64,7 +64,7 @@ def _check_not_truncated(fn, f):
     if m and int(m[1]) not in _STREAMING_SIZES and int(m[1]) > int(m[2]):
         raise AudioLoadError(fn, f'truncated: the header declares {m[1]} bytes of audio but the file holds {m[2]}')
 
-# %% ../nbs/00_core.ipynb #499fd78b
+# %% ../nbs/00_core.ipynb #feec5cb6
 def _open(fn):
     try: return sf.SoundFile(fn)
     except (sf.SoundFileError, RuntimeError, TypeError) as e:
@@ -85,7 +85,7 @@ def _read_span(fn, f, offset, duration):
     if not np.isfinite(data).all(): raise AudioLoadError(fn, 'contains NaN or infinite samples')
     return data
 
-# %% ../nbs/00_core.ipynb #52b6b26b
+# %% ../nbs/00_core.ipynb #8372e4f1
 def load_audio(fn, sr=None, mono=False, offset=0., duration=None) -> AudioTensor:
     "Decode `duration` seconds of `fn` from `offset` to a float32 `AudioTensor` (C, N), resampled to `sr` and averaged to one channel if `mono`"
     fn = Path(fn)
@@ -100,7 +100,7 @@ def load_audio(fn, sr=None, mono=False, offset=0., duration=None) -> AudioTensor
         data = soxr.resample(data, file_sr, sr, quality='HQ').reshape(-1, data.shape[1])
     return AudioTensor(torch.from_numpy(np.ascontiguousarray(data.T)), sr=sr or file_sr)
 
-# %% ../nbs/00_core.ipynb #56e95028
+# %% ../nbs/00_core.ipynb #f57d75a4
 def _envelope(x, n_bins):
     "Min and max of `x` (C, N) in `n_bins` bins, to draw long clips without millions of points"
     n = x.shape[-1] // n_bins * n_bins
@@ -127,7 +127,7 @@ def show(self:AudioTensor, ctx=None, figsize=None, title=None, max_points=20000,
     if title is not None: ctx.set_title(title)
     return ctx
 
-# %% ../nbs/00_core.ipynb #3c909508
+# %% ../nbs/00_core.ipynb #918adba6
 @patch
 def hear(self:AudioTensor):
     "An IPython audio player for this clip; display it in a notebook to listen"
@@ -137,7 +137,7 @@ def hear(self:AudioTensor):
     # keep the recorded loudness unless it would not fit the player's [-1, 1]
     return Audio(x, rate=self.sr, normalize=bool(np.abs(x).max() > 1))
 
-# %% ../nbs/00_core.ipynb #1ee978af
+# %% ../nbs/00_core.ipynb #751e94aa
 @patch
 def save(self:AudioTensor, fn, subtype=None):
     "Write this clip (C, N) to `fn`, the format from its extension; integer `subtype`s refuse samples outside [-1, 1]"
@@ -152,7 +152,7 @@ def save(self:AudioTensor, fn, subtype=None):
     sf.write(fn, x, self.sr, subtype=subtype)
     return fn
 
-# %% ../nbs/00_core.ipynb #3e57dfba
+# %% ../nbs/00_core.ipynb #69b257e6
 audio_extensions = ('.wav', '.wave', '.flac', '.ogg', '.oga', '.opus', '.mp3', '.aif', '.aiff', '.aifc',
                     '.au', '.snd', '.caf', '.w64', '.rf64')
 

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['CropPad', 'pad_to_longest', 'AudioBlock']
 
-# %% ../nbs/04_data.ipynb #65cb66a4
+# %% ../nbs/04_data.ipynb #d6a62f52
 import random
 from functools import partial
 import torch
@@ -14,7 +14,7 @@ from fastai.data.block import TransformBlock
 from fastai.vision.augment import RandTransform
 from .core import AudioTensor
 
-# %% ../nbs/04_data.ipynb #ca509a65
+# %% ../nbs/04_data.ipynb #de7fb6ac
 class CropPad(RandTransform):
     "Crop or pad each clip to `duration` seconds: random crop offset on the training set, centred on the others"
     split_idx,order = None,5
@@ -34,13 +34,13 @@ class CropPad(RandTransform):
         if N < n: return x.repeat(1, -(-n // N))[..., :n] if self.pad == 'repeat' else F.pad(x, (0, n - N))
         return x
 
-# %% ../nbs/04_data.ipynb #4eee06fd
+# %% ../nbs/04_data.ipynb #da6aa967
 def pad_to_longest(samples):
     "Zero-pad the first element (an `AudioTensor`) of every sample to the longest in `samples`, so they collate"
     n = max(s[0].nsamples for s in samples)
     return [(F.pad(s[0], (0, n - s[0].nsamples)), *s[1:]) for s in samples]
 
-# %% ../nbs/04_data.ipynb #55086634
+# %% ../nbs/04_data.ipynb #4446a06c
 def AudioBlock(sr=None, duration=None, mono=True, pad='zeros'):
     "A `TransformBlock` for audio files, loaded at `sr` and cropped or padded to `duration` seconds"
     return TransformBlock(type_tfms=partial(AudioTensor.create, sr=sr, mono=mono),

@@ -6,13 +6,13 @@
 __all__ = ['SYNTH_PITCH_RANGE', 'SYNTH_CLASSES', 'synth_bell', 'synth_organ', 'synth_pluck', 'synth_reed', 'synth_brass',
            'synth_noise_burst', 'synth_chirp', 'synth_click_train', 'synth_example', 'synth_audio_dataset']
 
-# %% ../nbs/08_datasets.ipynb #44de85aa
+# %% ../nbs/08_datasets.ipynb #c375ec0a
 import json, zlib
 from pathlib import Path
 import numpy as np, soundfile as sf
 from fastcore.basics import listify
 
-# %% ../nbs/08_datasets.ipynb #8f58ab00
+# %% ../nbs/08_datasets.ipynb #7c55fe33
 SYNTH_PITCH_RANGE = (110., 880.)  # Hz, A2..A5: shared by every tonal class so pitch does not give the class away
 
 def _pitch(rng, f0=None): return float(np.exp(rng.uniform(*np.log(SYNTH_PITCH_RANGE)))) if f0 is None else f0
@@ -37,7 +37,7 @@ def _additive(rng, f0, ratios, amps, n, sr):
         if r*f0.max() < 0.45*sr: out += a*np.sin(r*phase + rng.uniform(0, 2*np.pi))  # skip partials that would alias
     return out
 
-# %% ../nbs/08_datasets.ipynb #0d2dda20
+# %% ../nbs/08_datasets.ipynb #eb08e137
 def synth_bell(rng, n, sr, f0=None):
     "Struck bell: inharmonic partials, each decaying exponentially, higher ones faster."
     f0, onset, tau = _pitch(rng, f0), _onset(rng, n, sr), rng.uniform(.2, .8)
@@ -45,14 +45,14 @@ def synth_bell(rng, n, sr, f0=None):
     amps = [a*_decay(n, sr, onset, tau/r) for a, r in zip([1., .6, .4, .3], ratios)]
     return _additive(rng, f0, ratios, amps, n, sr)
 
-# %% ../nbs/08_datasets.ipynb #221186d9
+# %% ../nbs/08_datasets.ipynb #6b957add
 def synth_organ(rng, n, sr, f0=None):
     "Pipe organ: fixed registration of harmonics 1, 2, 3, 4, 6, 8, flat sustain, short attack and release."
     f0, onset = _pitch(rng, f0), _onset(rng, n, sr)
     env = _envelope(n, sr, onset, rng.uniform(.01, .03), rng.uniform(.3, .65)*n/sr, rng.uniform(.03, .08))
     return env * _additive(rng, f0, [1, 2, 3, 4, 6, 8], [1., .7, .5, .45, .3, .25], n, sr)
 
-# %% ../nbs/08_datasets.ipynb #31c63d73
+# %% ../nbs/08_datasets.ipynb #86b9e798
 def synth_pluck(rng, n, sr, f0=None):
     "Plucked string (Karplus-Strong), computed one period per vectorised step."
     f0, onset, t60 = _pitch(rng, f0), _onset(rng, n, sr), rng.uniform(.4, 1.5)
@@ -67,7 +67,7 @@ def synth_pluck(rng, n, sr, f0=None):
     out[start:] = y[p+1:]
     return out
 
-# %% ../nbs/08_datasets.ipynb #2e720354
+# %% ../nbs/08_datasets.ipynb #8042ccc0
 def synth_reed(rng, n, sr, f0=None):
     "Clarinet-like reed: mostly odd harmonics, slight vibrato."
     f0, onset = _pitch(rng, f0), _onset(rng, n, sr)
@@ -78,7 +78,7 @@ def synth_reed(rng, n, sr, f0=None):
     env = _envelope(n, sr, onset, rng.uniform(.03, .08), rng.uniform(.3, .6)*n/sr, rng.uniform(.05, .1))
     return env * _additive(rng, f, ks, amps, n, sr)
 
-# %% ../nbs/08_datasets.ipynb #0c5e7b18
+# %% ../nbs/08_datasets.ipynb #eca977cd
 def synth_brass(rng, n, sr, f0=None):
     "Brass: sawtooth-like harmonics that get brighter as the envelope rises."
     f0, onset = _pitch(rng, f0), _onset(rng, n, sr)
@@ -87,7 +87,7 @@ def synth_brass(rng, n, sr, f0=None):
     amps = [env*bright**(k-1)/k for k in ks]
     return _additive(rng, f0, ks, amps, n, sr)
 
-# %% ../nbs/08_datasets.ipynb #ab4dcd67
+# %% ../nbs/08_datasets.ipynb #929eb830
 def synth_noise_burst(rng, n, sr):
     "Band-pass filtered noise burst with a random centre frequency and bandwidth."
     onset = _onset(rng, n, sr)
@@ -97,7 +97,7 @@ def synth_noise_burst(rng, n, sr):
     x = np.fft.irfft(np.fft.rfft(rng.standard_normal(n))*band, n)
     return x * _envelope(n, sr, onset, rng.uniform(.002, .02), rng.uniform(.05, .4)*n/sr, rng.uniform(.05, .3))
 
-# %% ../nbs/08_datasets.ipynb #142e1224
+# %% ../nbs/08_datasets.ipynb #9c0c465c
 def synth_chirp(rng, n, sr):
     "Exponential sine sweep, up or down, over a random range of 1-2.5 octaves."
     onset, length, octaves = _onset(rng, n, sr), rng.uniform(.3, .65)*n/sr, rng.uniform(1, 2.5)
@@ -107,7 +107,7 @@ def synth_chirp(rng, n, sr):
     env = _envelope(n, sr, onset, .01, max(length-.04, 0), .03)
     return env * np.sin(2*np.pi*np.cumsum(f_a*(f_b/f_a)**(t/length))/sr)
 
-# %% ../nbs/08_datasets.ipynb #6133b6a1
+# %% ../nbs/08_datasets.ipynb #05739420
 def synth_click_train(rng, n, sr):
     "Periodic, slightly jittered clicks (1-4 ms decaying noise) at a random rate of 10-50 Hz."
     onset, length = _onset(rng, n, sr), rng.uniform(.3, .65)*n/sr
@@ -120,11 +120,11 @@ def synth_click_train(rng, n, sr):
     k = np.arange(int(8*tau*sr))
     return np.convolve(x, rng.standard_normal(len(k))*np.exp(-k/(tau*sr)))[:n]
 
-# %% ../nbs/08_datasets.ipynb #0cf3ecb0
+# %% ../nbs/08_datasets.ipynb #5f3f6795
 SYNTH_CLASSES = dict(bell=synth_bell, organ=synth_organ, pluck=synth_pluck, reed=synth_reed, brass=synth_brass,
                      noise_burst=synth_noise_burst, chirp=synth_chirp, click_train=synth_click_train)
 
-# %% ../nbs/08_datasets.ipynb #fdccc509
+# %% ../nbs/08_datasets.ipynb #47079533
 def _check_classes(classes):
     names = list(SYNTH_CLASSES) if classes is None else listify(classes)
     bad = [c for c in names if c not in SYNTH_CLASSES]
@@ -142,7 +142,7 @@ def synth_example(name, i=0, seed=0, sr=16000, duration=1.):
     x = x + rng.standard_normal(n) * np.sqrt(np.mean(x**2)) * 10**(-rng.uniform(20, 40)/20)
     return (x / np.abs(x).max() * 10**(rng.uniform(-20, -1)/20)).astype(np.float32)
 
-# %% ../nbs/08_datasets.ipynb #36460c77
+# %% ../nbs/08_datasets.ipynb #0c661096
 _MARKER, _VERSION = 'synth_audio_dataset.json', 1   # bump _VERSION when a generator changes
 
 def _files(dest, classes, n_per_class):

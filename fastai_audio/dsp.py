@@ -6,12 +6,12 @@
 __all__ = ['stft_window', 'stft', 'hz_to_mel', 'mel_to_hz', 'mel_frequencies', 'mel_filterbank', 'power_to_db', 'amplitude_to_db',
            'melspectrogram', 'mfcc_from_db', 'mfcc', 'delta', 'resample']
 
-# %% ../nbs/01_dsp.ipynb #d0b3a503
+# %% ../nbs/01_dsp.ipynb #1b31b789
 import math, functools, warnings
 import torch, torch.nn.functional as F
 from torch import Tensor
 
-# %% ../nbs/01_dsp.ipynb #fd7d03a6
+# %% ../nbs/01_dsp.ipynb #e3a1931c
 def _cached_const(build):
     "Cache the tensor(s) `build(*args)` returns; args are hashable and end with (device: str, dtype)"
     @functools.lru_cache(maxsize=128)
@@ -25,7 +25,7 @@ def _dev(device):
     "Hashable cache key for `device`"
     return str(torch.device('cpu' if device is None else device))
 
-# %% ../nbs/01_dsp.ipynb #2e501021
+# %% ../nbs/01_dsp.ipynb #63a93537
 _WINDOWS = dict(hann=torch.hann_window, hamming=torch.hamming_window, blackman=torch.blackman_window,
                 bartlett=torch.bartlett_window, boxcar=lambda n, periodic=True, dtype=None: torch.ones(n, dtype=dtype))
 
@@ -42,7 +42,7 @@ def stft_window(n_fft=1024, win_length=None, window='hann', device=None, dtype=t
     if window not in _WINDOWS: raise ValueError(f"window={window!r} is not one of {list(_WINDOWS)}")
     return _stft_window(window, int(win_length), int(n_fft), _dev(device), dtype)
 
-# %% ../nbs/01_dsp.ipynb #4bcbc640
+# %% ../nbs/01_dsp.ipynb #f1bc5246
 def _power(z):
     "|z|**2 of complex `z` without a complex abs (slow on CPU): re*re, then += im*im in place"
     r = torch.view_as_real(z)
@@ -59,7 +59,7 @@ def stft(x, n_fft=1024, hop_length=None, win_length=None, window='hann', center=
     if power == 2: return _power(z)
     return z.abs() if power == 1 else z.abs().pow(power)
 
-# %% ../nbs/01_dsp.ipynb #5f99d761
+# %% ../nbs/01_dsp.ipynb #6078d3fa
 _F_SP = 200. / 3                    # Hz per mel in the linear part of Slaney's scale
 _MIN_LOG_HZ = 1000.                 # where the log part starts
 _MIN_LOG_MEL = _MIN_LOG_HZ / _F_SP  # = 15 mels
@@ -90,7 +90,7 @@ def mel_frequencies(n_mels=128, f_min=0., f_max=11025., htk=False):
     if n_mels > 1: mels[-1] = hi
     return mel_to_hz(mels, htk)
 
-# %% ../nbs/01_dsp.ipynb #910e9c23
+# %% ../nbs/01_dsp.ipynb #8dfce677
 @_cached_const
 def _mel_filterbank(sr, n_fft, n_mels, f_min, f_max, htk, norm, device, dtype):
     fft_f = torch.arange(n_fft // 2 + 1, dtype=torch.float64) * (1. / (n_fft * (1. / sr)))  # np.fft.rfftfreq
@@ -112,7 +112,7 @@ def mel_filterbank(sr, n_fft, n_mels=128, f_min=0., f_max=None, htk=False, norm=
     return _mel_filterbank(float(sr), int(n_fft), int(n_mels), float(f_min), float(f_max), bool(htk), norm,
                            _dev(device), dtype)
 
-# %% ../nbs/01_dsp.ipynb #c280519c
+# %% ../nbs/01_dsp.ipynb #472b7d61
 def _ref_db(ref, S, amin):
     "10*log10(max(|ref|, amin)), `ref` a number, a tensor or a callable of `S`"
     ref = ref(S) if callable(ref) else ref
@@ -138,14 +138,14 @@ def amplitude_to_db(S, ref=1., amin=1e-5, top_db=80.):
     return power_to_db(mag.square(), ref=ref.abs().square() if isinstance(ref, Tensor) else abs(ref) ** 2,
                        amin=amin ** 2, top_db=top_db)
 
-# %% ../nbs/01_dsp.ipynb #0d572aa7
+# %% ../nbs/01_dsp.ipynb #6a42385f
 def melspectrogram(x, sr, n_fft=1024, hop_length=None, win_length=None, n_mels=128, f_min=0., f_max=None, power=2.,
                    htk=False, norm='slaney', center=True, pad_mode='constant', window='hann'):
     "Mel spectrogram (..., n_mels, T) of signals `x` (..., N) sampled at `sr` Hz"
     S = stft(x, n_fft, hop_length, win_length, window, center=center, pad_mode=pad_mode, power=power)
     return mel_filterbank(sr, n_fft, n_mels, f_min, f_max, htk, norm, x.device, S.dtype) @ S
 
-# %% ../nbs/01_dsp.ipynb #5a1cf819
+# %% ../nbs/01_dsp.ipynb #efbf1009
 @_cached_const
 def _dct_matrix(n_mfcc, n_mels, lifter, device, dtype):
     "(n_mfcc, n_mels) orthonormal DCT-II rows, liftered"
@@ -166,7 +166,7 @@ def mfcc(x, sr, n_mfcc=20, lifter=0, top_db=80., **kwargs):
     "MFCCs (..., n_mfcc, T) of signals `x` (..., N): `mfcc_from_db` of the log-mel spectrogram; `kwargs` to `melspectrogram`"
     return mfcc_from_db(power_to_db(melspectrogram(x, sr, **kwargs), top_db=top_db), n_mfcc, lifter)
 
-# %% ../nbs/01_dsp.ipynb #2a4f5889
+# %% ../nbs/01_dsp.ipynb #6c677ffe
 @_cached_const
 def _savgol_kernel(width, order, device, dtype):
     "Weights giving the `order`-th derivative of the degree-`order` least-squares fit to `width` points, at the centre"
@@ -185,7 +185,7 @@ def delta(S, width=9, order=1):
     d = F.conv1d(S.reshape(-1, 1, T), k.view(1, 1, -1))
     return F.pad(d, (width // 2, width // 2), mode='replicate').reshape(S.shape)
 
-# %% ../nbs/01_dsp.ipynb #e3cf2437
+# %% ../nbs/01_dsp.ipynb #973c8e2b
 @_cached_const
 def _resample_kernel(orig, new, lowpass_filter_width, rolloff, beta, device, dtype):
     "(new, 1, 2*width+orig) polyphase filters, and `width`, the half-support in input samples"

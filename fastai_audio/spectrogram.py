@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['AudioSpectrogram', 'MelSpectrogram', 'SpecNormalize']
 
-# %% ../nbs/02_spectrogram.ipynb #035b9230
+# %% ../nbs/02_spectrogram.ipynb #ab9f1471
 import torch
 from torch import Tensor
 import matplotlib.pyplot as plt
@@ -14,7 +14,7 @@ from fastai.data.transforms import Transform
 from .core import AudioTensor
 from .dsp import melspectrogram, power_to_db, amplitude_to_db, mel_frequencies
 
-# %% ../nbs/02_spectrogram.ipynb #b19d5b18
+# %% ../nbs/02_spectrogram.ipynb #1c832091
 def _mel_ticks(n_mels, f_min, f_max, n_ticks=6):
     "Positions (band index) and labels (Hz) for a mel-scaled frequency axis"
     centres = mel_frequencies(n_mels + 2, f_min, f_max)[1:-1]
@@ -48,7 +48,7 @@ class AudioSpectrogram(TensorImageBase):
         if title is not None: ctx.set_title(title)
         return ctx
 
-# %% ../nbs/02_spectrogram.ipynb #89bd59e6
+# %% ../nbs/02_spectrogram.ipynb #e8a6daed
 class MelSpectrogram(Transform):
     "Batch transform: waveforms `AudioTensor` (B, C, N) to log-mel `AudioSpectrogram` (B, C, n_mels, T), in float32"
     order = 50
@@ -77,7 +77,7 @@ class MelSpectrogram(Transform):
         return AudioSpectrogram(S, sr=sr, n_fft=self.n_fft, hop_length=self.hop_length, n_mels=self.n_mels,
                                 f_min=self.f_min, f_max=f_max, scale='dB' if self.to_db else ('power' if self.power == 2 else 'magnitude'))
 
-# %% ../nbs/02_spectrogram.ipynb #8a8f12d3
+# %% ../nbs/02_spectrogram.ipynb #d2be0944
 class SpecNormalize(Transform):
     "Batch transform: standardise each `AudioSpectrogram` (per example by default, or with a fixed `mean` and `std`)"
     order = 90
