@@ -18,12 +18,12 @@ $(BIN)/python:
 
 # the runtime set, pinned to the tested versions
 $(VENV)/.installed-runtime: $(BIN)/python setup.py settings.ini constraints-dev.txt
-	$(BIN)/pip install -c constraints-dev.txt -e .
+	$(BIN)/pip install -q -c constraints-dev.txt -e .
 	touch $@
 
 # the development set: runtime + nbdev 2, librosa (numerical reference), pytest
 $(VENV)/.installed-dev: $(VENV)/.installed-runtime
-	$(BIN)/pip install -c constraints-dev.txt -e '.[dev]'
+	$(BIN)/pip install -q -c constraints-dev.txt -e '.[dev,torchaudio]'
 	touch $@
 
 demo: $(VENV)/.installed-runtime
