@@ -70,6 +70,17 @@ def _open(fn):
     except (sf.SoundFileError, RuntimeError, TypeError) as e:
         raise AudioLoadError(fn, f'not a readable audio file ({e})') from None
 
+_CHUNK = 1 << 20  # frames per read: memory follows the data actually decoded, not the length a header claims
+
+def _read_frames(f, n):
+    "Up to `n` frames from the open file `f`, float32 (N, C), read in chunks until `n` or the end of the data"
+    chunks = []
+    while n > 0:
+        c = f.read(min(n, _CHUNK), dtype='float32', always_2d=True)
+        if not len(c): break
+        chunks.append(c); n -= len(c)
+    return chunks[0] if len(chunks) == 1 else np.concatenate(chunks) if chunks else np.zeros((0, f.channels), np.float32)
+
 def _read_span(fn, f, offset, duration):
     "Read `duration` seconds from `offset` of the open file `f`, as float32 (N, C)"
     n_total = f.frames
@@ -79,7 +90,7 @@ def _read_span(fn, f, offset, duration):
     n = n_total - start if duration is None else min(round(duration * f.samplerate), n_total - start)
     try:
         if start: f.seek(start)
-        data = f.read(n, dtype='float32', always_2d=True)
+        data = _read_frames(f, n)
     except (sf.SoundFileError, RuntimeError) as e: raise AudioLoadError(fn, f'corrupt audio data ({e})') from None
     if len(data) < n: raise AudioLoadError(fn, f'truncated: {n_total} frames declared, decoding stopped at frame {start+len(data)}')
     if not np.isfinite(data).all(): raise AudioLoadError(fn, 'contains NaN or infinite samples')
@@ -100,7 +111,7 @@ def load_audio(fn, sr=None, mono=False, offset=0., duration=None) -> AudioTensor
         data = soxr.resample(data, file_sr, sr, quality='HQ').reshape(-1, data.shape[1])
     return AudioTensor(torch.from_numpy(np.ascontiguousarray(data.T)), sr=sr or file_sr)
 
-# %% ../nbs/00_core.ipynb #f57d75a4
+# %% ../nbs/00_core.ipynb #50a2e787
 def _envelope(x, n_bins):
     "Min and max of `x` (C, N) in `n_bins` bins, to draw long clips without millions of points"
     n = x.shape[-1] // n_bins * n_bins
@@ -127,7 +138,7 @@ def show(self:AudioTensor, ctx=None, figsize=None, title=None, max_points=20000,
     if title is not None: ctx.set_title(title)
     return ctx
 
-# %% ../nbs/00_core.ipynb #918adba6
+# %% ../nbs/00_core.ipynb #fd1bfe3f
 @patch
 def hear(self:AudioTensor):
     "An IPython audio player for this clip; display it in a notebook to listen"
@@ -137,7 +148,7 @@ def hear(self:AudioTensor):
     # keep the recorded loudness unless it would not fit the player's [-1, 1]
     return Audio(x, rate=self.sr, normalize=bool(np.abs(x).max() > 1))
 
-# %% ../nbs/00_core.ipynb #751e94aa
+# %% ../nbs/00_core.ipynb #b558db05
 @patch
 def save(self:AudioTensor, fn, subtype=None):
     "Write this clip (C, N) to `fn`, the format from its extension; integer `subtype`s refuse samples outside [-1, 1]"
@@ -152,7 +163,7 @@ def save(self:AudioTensor, fn, subtype=None):
     sf.write(fn, x, self.sr, subtype=subtype)
     return fn
 
-# %% ../nbs/00_core.ipynb #69b257e6
+# %% ../nbs/00_core.ipynb #e82d8e8f
 audio_extensions = ('.wav', '.wave', '.flac', '.ogg', '.oga', '.opus', '.mp3', '.aif', '.aiff', '.aifc',
                     '.au', '.snd', '.caf', '.w64', '.rf64')
 
