@@ -3,6 +3,8 @@ from fastai.vision.all import *
 from .core import *
 from .dsp import *
 from .spectrogram import *
+from .augment import *
 from .data import *
 from .learner import *
 from .datasets import *
+from .distributed import *
