@@ -66,9 +66,12 @@ def _check_not_truncated(fn, f):
 
 # %% ../nbs/00_core.ipynb #feec5cb6
 def _open(fn):
-    try: return sf.SoundFile(fn)
+    try: f = sf.SoundFile(fn)
     except (sf.SoundFileError, RuntimeError, TypeError) as e:
-        raise AudioLoadError(fn, f'not a readable audio file ({e})') from None
+        raise AudioLoadError(fn, f'not a readable audio file (libsndfile: {getattr(e, "error_string", e)})') from None
+    if f.format == 'RAW':   # libsndfile's guess for headerless .au/.snd: any bytes at all would "load" as 8 kHz mu-law
+        f.close(); raise AudioLoadError(fn, 'not a readable audio file (no audio header)')
+    return f
 
 _CHUNK = 1 << 20  # frames per read: memory follows the data actually decoded, not the length a header claims
 
