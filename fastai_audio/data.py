@@ -28,6 +28,11 @@ from .spectrogram import MelSpectrogram, SpecNormalize
 # %% ../nbs/04_data.ipynb #df13adf8
 _CROPS,_PADS = ('random', 'center', 'start'),('zeros', 'repeat', 'random')
 
+def _check_loaded(x):
+    "Raise the load error an `AudioLoader` stand-in carries (see `AudioLoader`), so it is never padded into silence"
+    err = getattr(x, 'load_error', None)
+    if err is not None: raise err
+
 class CropPad(RandTransform):
     "Crop or pad each clip to `duration` seconds, differently on the training set and the others"
     split_idx,order = None,5
@@ -47,6 +52,7 @@ class CropPad(RandTransform):
         return extra // 2 if mode == 'center' else 0
 
     def encodes(self, x:AudioTensor):
+        _check_loaded(x)
         n,N = round(self.duration * x.sr),x.nsamples
         if N > n:
             start = self._start(N - n, self.train_crop if self.training else self.valid_crop)
@@ -59,6 +65,7 @@ class CropPad(RandTransform):
 # %% ../nbs/04_data.ipynb #08facdda
 def pad_to_longest(samples):
     "Zero-pad the first element (an `AudioTensor`) of every sample to the longest in `samples`, so they collate"
+    for s in samples: _check_loaded(s[0])
     n = max(s[0].nsamples for s in samples)
     return [(F.pad(s[0], (0, n - s[0].nsamples)), *s[1:]) for s in samples]
 
@@ -123,9 +130,9 @@ def _common_rate(files, n_max=1000):
 
 class AudioLoader(Transform):
     "Load a file as an `AudioTensor` at `sr` (the data's most common rate when `None`), via `cache` if given"
-    def __init__(self, sr=None, mono=True, min_duration=None, cache=None):
+    def __init__(self, sr=None, mono=True, min_duration=None, cache=None, on_error='raise'):
         super().__init__()
-        store_attr('sr,mono,min_duration')
+        store_attr('sr,mono,min_duration,on_error')
         self.cache = cache if cache is None or isinstance(cache, AudioCache) else \
             AudioCache(Path.home()/'.cache'/'fastai_audio' if cache is True else cache, sr=sr, mono=mono)
 
@@ -138,18 +145,26 @@ class AudioLoader(Transform):
                           f'pass AudioBlock(sr=...) to choose another')
         if self.cache is not None: self.cache.sr = self.sr
 
-    def encodes(self, fn:(str, Path)):
+    def _load(self, fn):
         x = self.cache.load(fn) if self.cache is not None else load_audio(fn, sr=self.sr, mono=self.mono)
         if self.min_duration and x.duration < self.min_duration:
             raise AudioLoadError(fn, f'{x.duration:.3f}s long, shorter than min_duration={self.min_duration}s')
         return x
 
+    def encodes(self, fn:(str, Path)):
+        try: return self._load(fn)
+        except AudioLoadError as e:
+            if self.on_error == 'raise': raise
+            # an empty stand-in that carries the error: `AudioDL` leaves such items out, `CropPad` refuses them
+            return AudioTensor(torch.zeros(1, 0), sr=self.sr, load_error=e)
+
 # %% ../nbs/04_data.ipynb #fdca09b9
 def _check_items(dataset, n_workers=None):
     "Indices of the items of `dataset` that load, and {file: reason} of those that raise `AudioLoadError`"
     def _try(i):
-        try: dataset[i]; return None
-        except AudioLoadError as e: return i, e.fn, e.reason
+        try: err = getattr(dataset[i][0], 'load_error', None)
+        except AudioLoadError as e: err = e
+        return None if err is None else (i, err.fn, err.reason)
     res = parallel(_try, range(len(dataset)), n_workers=defaults.cpus if n_workers is None else n_workers,
                    threadpool=True, progress=len(dataset) > 100)
     bad = [o for o in res if o is not None]
@@ -194,7 +209,7 @@ def skipped(self:DataLoaders):
 def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='random', valid_crop='center',
                min_duration=None, cache=None, on_error='raise'):
     "A `TransformBlock` for audio files, loaded at `sr` and cropped or padded to `duration` seconds"
-    return TransformBlock(type_tfms=AudioLoader(sr=sr, mono=mono, min_duration=min_duration, cache=cache),
+    return TransformBlock(type_tfms=AudioLoader(sr=sr, mono=mono, min_duration=min_duration, cache=cache, on_error=on_error),
                           item_tfms=[CropPad(duration, pad, train_crop, valid_crop)] if duration else [],
                           dl_type=AudioDL,
                           dls_kwargs={'on_error': on_error, **({} if duration else {'before_batch': pad_to_longest})})
