@@ -21,7 +21,7 @@ $(VENV)/.installed-runtime: $(BIN)/python setup.py settings.ini constraints-dev.
 	$(BIN)/pip install -q -c constraints-dev.txt -e .
 	touch $@
 
-# the development set: runtime + nbdev 2, librosa (numerical reference), pytest
+# the development set: runtime + nbdev 2, librosa and torchaudio (numerical and speed references), pytest, hypothesis, accelerate
 $(VENV)/.installed-dev: $(VENV)/.installed-runtime
 	$(BIN)/pip install -q -c constraints-dev.txt -e '.[dev,torchaudio]'
 	touch $@
