@@ -1,0 +1,41 @@
+"""Resident memory while building DataLoaders over 20,000 short generated clips and iterating epochs over them.
+
+Usage: python bench/memory.py [--n_files N] [--epochs N]. Prints one JSON object (RSS in MiB after each stage).
+The decoded-audio cache is memory-mapped: its pages belong to the OS page cache, not to the process's own heap.
+"""
+import argparse, json, os, platform, tempfile, time
+from pathlib import Path
+import torch
+from fastai_audio.all import *
+
+def rss_mib():
+    "Resident set size of this process, MiB (Linux)"
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--n_files', type=int, default=20000)
+    p.add_argument('--epochs', type=int, default=3)
+    a = p.parse_args()
+    res = {'machine': {'cpus': os.cpu_count(), 'python': platform.python_version(), 'torch': torch.__version__},
+           'rss_mib': {'start': round(rss_mib())}}
+    with tempfile.TemporaryDirectory() as d:
+        t = time.time()
+        data = synth_audio_dataset(Path(d)/'synth', n_per_class=a.n_files // 8, sr=8000, duration=.25, seed=0)
+        res['n_files'], res['generate_s'] = len(get_audio_files(data)), round(time.time() - t, 1)
+        t = time.time()
+        dls = AudioDataLoaders.from_folder(data, duration=.25, bs=64, seed=0, num_workers=0, cache=Path(d)/'cache',
+                                           batch_tfms=[MelSpectrogram(n_fft=256, hop_length=64, n_mels=32), SpecNormalize()])
+        res['build_dls_s'] = round(time.time() - t, 1)
+        res['rss_mib']['after_dataloaders'] = round(rss_mib())
+        epochs = []
+        for e in range(a.epochs):
+            t, n = time.time(), 0
+            for xb, yb in dls.train: n += len(yb)
+            epochs.append({'items': n, 'seconds': round(time.time() - t, 1), 'rss_mib': round(rss_mib())})
+        res['epochs'] = epochs
+        res['cache_mib_on_disk'] = round(sum(f.stat().st_size for f in (Path(d)/'cache').glob('*.npy')) / 2**20, 1)
+    print(json.dumps(res))
+
+if __name__ == '__main__': main()
