@@ -6,5 +6,7 @@ from .spectrogram import *
 from .augment import *
 from .data import *
 from .learner import *
+from .interpret import *
+from .inference import *
 from .datasets import *
 from .distributed import *
