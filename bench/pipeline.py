@@ -1,0 +1,89 @@
+"""Items per second delivered by a training DataLoader (decoding, cropping, augmentation and log-mel included; no model).
+
+fastai_audio (`AudioDataLoaders`, batch transforms) against a seed-style pipeline: a torch `Dataset` that decodes and
+computes a log-mel per item in `__getitem__` (with torchaudio, and with librosa), same batch size and `num_workers`.
+Usage: python bench/pipeline.py [--fsdd PATH] [--num_workers N] [--epochs N]. Prints one JSON object.
+"""
+import argparse, json, os, platform, tempfile, time
+from pathlib import Path
+import numpy as np, torch
+from fastai_audio.all import *
+
+def items_per_s(dl, epochs):
+    "Items/s of each epoch of iterating `dl`"
+    res = []
+    for _ in range(epochs):
+        t, n = time.perf_counter(), 0
+        for b in dl: n += len(b[-1])
+        res.append(n / (time.perf_counter() - t))
+    return res
+
+def ours(files, label_pat, sr, epochs, num_workers, bs, cache=None):
+    dls = AudioDataLoaders.from_re(files[0].parent, label_pat, files=files, sr=sr, duration=1., bs=bs, num_workers=num_workers, seed=0, cache=cache,
+                                   batch_tfms=[AddNoise(min_snr_db=10, max_snr_db=40), Gain(-6, 6), TimeShift(.1),
+                                               MelSpectrogram(n_fft=1024, hop_length=256, n_mels=64),
+                                               MaskFreq(max_width=8), MaskTime(max_width=10), SpecNormalize()])
+    return items_per_s(dls.train, epochs)
+
+class SeedStyle(torch.utils.data.Dataset):
+    "The seeds' way: decode, crop/pad and compute a log-mel for one item in `__getitem__`"
+    def __init__(self, files, labels, sr, backend):
+        self.files, self.labels, self.sr, self.backend = files, labels, sr, backend
+        if backend == 'torchaudio':
+            import torchaudio
+            self.mel = torchaudio.transforms.MelSpectrogram(sr, n_fft=1024, hop_length=256, n_mels=64)
+            self.db = torchaudio.transforms.AmplitudeToDB()
+    def __len__(self): return len(self.files)
+    def __getitem__(self, i):
+        import librosa
+        y, _ = librosa.load(self.files[i], sr=self.sr)
+        y = np.pad(y, (0, max(0, self.sr - len(y))))[:self.sr]
+        if self.backend == 'torchaudio': S = self.db(self.mel(torch.from_numpy(y)))
+        else: S = torch.from_numpy(librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=self.sr, n_fft=1024, hop_length=256, n_mels=64)))
+        return (S - S.mean()) / (S.std() + 1e-5), self.labels[i]
+
+def seed_style(files, labels, sr, epochs, num_workers, bs, backend):
+    dl = torch.utils.data.DataLoader(SeedStyle(files, labels, sr, backend), batch_size=bs, shuffle=True,
+                                     num_workers=num_workers, drop_last=True)
+    return items_per_s(dl, epochs)
+
+def bench(name, files, label_pat, sr, a):
+    import re
+    names = [re.search(label_pat, f.name)[1] for f in files]
+    vocab = sorted(set(names))
+    labels = [vocab.index(n) for n in names]
+    r = {'items': len(files)}
+    r['fastai_audio'] = ours(files, label_pat, sr, a.epochs, a.num_workers, a.bs)
+    with tempfile.TemporaryDirectory() as d:
+        r['fastai_audio_cached'] = ours(files, label_pat, sr, a.epochs, a.num_workers, a.bs, cache=d)
+    try: r['seed_torchaudio'] = seed_style(files, labels, sr, a.epochs, a.num_workers, a.bs, 'torchaudio')
+    except ImportError: r['seed_torchaudio'] = None
+    r['seed_librosa'] = seed_style(files, labels, sr, a.epochs, a.num_workers, a.bs, 'librosa')
+    med = lambda v: float(np.median(v[1:] if len(v) > 1 else v))
+    out = {k: [round(x) for x in v] if isinstance(v, list) else v for k, v in r.items()}
+    out['median_items_per_s_after_first_epoch'] = {k: round(med(v)) for k, v in r.items() if isinstance(v, list)}
+    m = out['median_items_per_s_after_first_epoch']
+    out['speedup_vs_seed_torchaudio'] = round(m['fastai_audio'] / m['seed_torchaudio'], 2) if 'seed_torchaudio' in m else None
+    out['speedup_vs_seed_librosa'] = round(m['fastai_audio'] / m['seed_librosa'], 2)
+    return out
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--fsdd', type=Path, default=Path(__file__).parent.parent.parent/'shared/data/fsdd/recordings')
+    p.add_argument('--num_workers', type=int, default=0)
+    p.add_argument('--epochs', type=int, default=4)
+    p.add_argument('--bs', type=int, default=64)
+    a = p.parse_args()
+    res = {'machine': {'cpus': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'python': platform.python_version(),
+                       'torch': torch.__version__, 'gpu': torch.cuda.get_device_name() if torch.cuda.is_available() else None},
+           'num_workers': a.num_workers, 'bs': a.bs, 'epochs': a.epochs,
+           'note': 'items/s per epoch of the training DataLoader; first epoch of *_cached builds the cache'}
+    if a.fsdd.exists(): res['fsdd'] = bench('fsdd', sorted(get_audio_files(a.fsdd)), r'^(\d+)_', 8000, a)
+    with tempfile.TemporaryDirectory() as d:
+        synth = synth_audio_dataset(Path(d)/'synth', n_per_class=100, seed=0)
+        files = sorted(get_audio_files(synth))
+        # synthetic files are named <class>_<i>.wav; label them by class name
+        res['synthetic'] = bench('synthetic', files, r'^([a-z_]+)_\d+', 16000, a)
+    print(json.dumps(res))
+
+if __name__ == '__main__': main()
