@@ -259,14 +259,14 @@ class AudioDataLoaders(DataLoaders):
         return cls._from_blocks(df, path, y_block, item_tfms, batch_tfms, block_kw, **kwargs)
 
     @classmethod
-    def from_csv(cls, path, csv_fname='labels.csv', header='infer', delimiter=None, **kwargs):
+    def from_csv(cls, path, csv_fname='labels.csv', header='infer', delimiter=',', **kwargs):
         "Files and labels from the CSV file `path/csv_fname`; `kwargs` as in `from_df`"
         df = pd.read_csv(Path(path)/csv_fname, header=header, delimiter=delimiter)
         return cls.from_df(df, path, **kwargs)
 
     @classmethod
     def from_re(cls, path, pat, files=None, valid_pct=.2, seed=None, vocab=None, item_tfms=None, batch_tfms=None, **kwargs):
-        "Label each file by the first group of the regex `pat` searched in its name (e.g. `r'^(\d+)_'` for FSDD)"
+        r"Label each file by the first group of the regex `pat` searched in its name (e.g. `r'^(\d+)_'` for FSDD)"
         files = get_audio_files(path) if files is None else files
         block_kw = dict(get_y=using_attr(RegexLabeller(pat), 'name'), splitter=RandomSplitter(valid_pct, seed=seed))
         return cls._from_blocks(files, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, **kwargs)
