@@ -3,7 +3,7 @@
 The development environment runs the notebooks with `nbdev_test`, which needs nbdev 2 and so fastcore<2.
 Users install the newest fastai and fastcore, where nbdev 2 cannot be installed. This runner executes the
 same notebook cells there, in order, with plain Python: cells flagged `#| eval: false` or with a test flag
-that is not enabled are skipped (as `nbdev_test` does), and the nbdev import is replaced by a `show_doc` that
+that is not enabled (`cuda` without a GPU, `download` always: no network in CI) are skipped (as `nbdev_test` does), and the nbdev import is replaced by a `show_doc` that
 renders nothing, because rendering docs is nbdev's job, not the library's.
 """
 import json, re, sys, types
@@ -31,7 +31,7 @@ def should_run(src):
     for d in directives(src):
         words = d.replace(':', ' ').split()
         if words[:2] == ['eval', 'false']: return False
-        if len(words) == 1 and words[0] not in FLAGS and words[0] in {'slow', 'cuda'}: return False
+        if len(words) == 1 and words[0] not in FLAGS and words[0] in {'slow', 'cuda', 'download'}: return False
     return True
 
 def code_cells(nb_path):
