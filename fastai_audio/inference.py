@@ -14,7 +14,7 @@ from torch import nn, Tensor
 from fastcore.basics import patch, first
 from fastai.data.core import test_set, Pipeline
 from .core import AudioTensor
-from .data import CropPad
+from .data import CropPad, AudioLoader
 from .learner import AudioLearner
 
 # %% ../nbs/07_inference.ipynb #b60aecb0
@@ -39,9 +39,17 @@ def _reduce(probs, reduce):
     raise ValueError(f"reduce must be 'mean' or 'max', got {reduce!r}")
 
 @patch
+def _input_set(self:AudioLearner, items, rm_type_tfms=None):
+    "`items` through the input pipeline of the validation set, from the `AudioLoader` on when they are file names"
+    if rm_type_tfms is None and len(items) and isinstance(items[0], (str, Path)):
+        # a learner trained from a DataFrame reads a row before the file: start files at the loader instead
+        rm_type_tfms = first(i for i, t in enumerate(self.dls.valid_ds.tls[0].tfms.fs) if isinstance(t, AudioLoader))
+    return test_set(self.dls.valid_ds, items, rm_tfms=rm_type_tfms)   # loads as in training: rate, channels
+
+@patch
 def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None):
     "For each item: the class probabilities of its windows (W, c) and their (start, end) in seconds"
-    ds = test_set(self.dls.valid_ds, items, rm_tfms=rm_type_tfms)   # loads as in training: rate, channels
+    ds = self._input_set(items, rm_type_tfms)
     res,pending = [],[]   # pending: (spans, windows) of items whose windows are not predicted yet
     def flush():
         wins = [w for _, ws in pending for w in ws]
@@ -72,7 +80,7 @@ def predict(self:AudioLearner, item, rm_type_tfms=None, with_input=False, hop=No
     probs, _ = self._window_probs([item], hop, bs, rm_type_tfms)[0]
     p = _reduce(probs, reduce)
     res = (*self._decode(p), p)
-    return (test_set(self.dls.valid_ds, [item], rm_tfms=rm_type_tfms)[0][0], *res) if with_input else res
+    return (self._input_set([item], rm_type_tfms)[0][0], *res) if with_input else res
 
 # %% ../nbs/07_inference.ipynb #2e2f0d1f
 @patch
@@ -98,7 +106,7 @@ def predict_files(self:AudioLearner, items, fname=None, hop=None, reduce='mean',
     if fname is not None: df.to_csv(fname, index=False)
     return df
 
-# %% ../nbs/07_inference.ipynb #3996d829
+# %% ../nbs/07_inference.ipynb #491f0476
 def ensemble_probs(learns, items, weights=None, hop=None, reduce='mean', bs=64):
     "Class probabilities of `items` averaged over `learns` (weighted by `weights`), each learner with its own pipeline"
     vocab = list(learns[0].dls.vocab)
@@ -109,7 +117,7 @@ def ensemble_probs(learns, items, weights=None, hop=None, reduce='mean', bs=64):
     probs = torch.stack([l._file_probs(items, hop, reduce, bs) for l in learns])
     return torch.einsum('l,lnc->nc', w / w.sum(), probs)
 
-# %% ../nbs/07_inference.ipynb #bd6525a1
+# %% ../nbs/07_inference.ipynb #f24fc454
 class WaveformModel(nn.Module):
     "Raw waveforms (B, C, N) at `sr` Hz to class probabilities: `learn`'s validation batch transforms, model and activation"
     def __init__(self, learn, sr):
@@ -122,7 +130,7 @@ class WaveformModel(nn.Module):
         x = self.tfms(AudioTensor(x, sr=self.sr))
         return self.act(self.model(x.as_subclass(Tensor)))
 
-# %% ../nbs/07_inference.ipynb #b988f295
+# %% ../nbs/07_inference.ipynb #4fcb0870
 def _training_sr(dls):
     "The sample rate the loader of `dls` loads clips at"
     for t in dls.valid_ds.tls[0].tfms.fs:
@@ -178,7 +186,7 @@ def export_waveform_model(learn, fname, format='torchscript', sr=None, n_channel
     else: torch.jit.save(_trace(m, x), str(fname), _extra_files={'fastai_audio.json': json.dumps(config)})
     return Path(fname)
 
-# %% ../nbs/07_inference.ipynb #5d466e81
+# %% ../nbs/07_inference.ipynb #fd76ee5f
 _RUNTIME_ATTRS = {'do', 'training', 'split_idx', 'order'}   # set while transforms run, not configuration
 
 def _settings(t):
