@@ -24,7 +24,11 @@ def _windows(x, n, hop):
     if n is None or N <= n: return x[None], [0]
     w = x.unfold(-1, n, hop).transpose(0, 1)
     starts = list(range(0, N - n + 1, hop))
-    if starts[-1] + n < N: w,starts = torch.cat([w, x[None, :, N - n:]]),starts + [N - n]
+    if starts[-1] + n < N:
+        # the last window ends with the clip: moved there when it is less than half a hop short, so that the tail is
+        # not counted twice by a near-copy of the window before it; else added
+        keep = w[:-1] if N - n - starts[-1] < hop / 2 else w
+        w,starts = torch.cat([keep, x[None, :, N - n:]]),starts[:len(keep)] + [N - n]
     return AudioTensor(w, sr=x.sr),starts
 
 def _window_len(dls, sr):
