@@ -118,11 +118,12 @@ def resolve_arch(name):
     if callable(fn) and getattr(fn, '__module__', '').startswith(('torchvision.', 'fastai.vision.')): return fn
     return name
 
-# %% ../nbs/09_cli.ipynb #7e640527
+# %% ../nbs/09_cli.ipynb #a7efcdee
 class CLIError(Exception):
     "A problem with the command line's arguments or data, reported as one line"
     def __init__(self, msg, status=2): super().__init__(msg); self.status = status
 
+# %% ../nbs/09_cli.ipynb #d8c97946
 def _audio_files(paths):
     "The audio files in `paths` (files, or folders searched recursively); a missing path or no audio at all is a `CLIError`"
     from fastai_audio.core import get_audio_files, audio_extensions
@@ -156,7 +157,7 @@ def _labels_dls(data, labels, files, **kwargs):
         return AudioDataLoaders.from_df(df, data, valid_col='is_valid' if 'is_valid' in df else None, **kwargs)
     raise CLIError(f"--labels must be 'folder', 're:PATTERN' or 'csv:FILE', got {labels!r}")
 
-# %% ../nbs/09_cli.ipynb #a7efcdee
+# %% ../nbs/09_cli.ipynb #36171198
 def _valid_files(dls, data):
     "The validation files of `dls`: its items, or the file column of its rows when it was built from a DataFrame"
     items = dls.valid_ds.items
@@ -189,7 +190,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=10, sr=None, 
     _report(learn, interp)
     return learn, write_outputs(learn, out, _valid_files(learn.dls, data), interp)
 
-# %% ../nbs/09_cli.ipynb #dc711494
+# %% ../nbs/09_cli.ipynb #18cb306e
 def _load_audio_learner(model):
     "The `AudioLearner` exported to `model`, on the GPU if there is one"
     import torch
@@ -215,7 +216,7 @@ def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean
     if csv is not None: df.to_csv(csv, index=False)
     return df
 
-# %% ../nbs/09_cli.ipynb #1eb7dda0
+# %% ../nbs/09_cli.ipynb #de697097
 class _Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose errors are one line: `prog: error: message (see prog --help)`"
     def error(self, message): raise CLIError(f'{message} (see {self.prog} --help)')
@@ -276,7 +277,7 @@ def _parser():
     r.add_argument('--reduce', choices=['mean', 'max'], default='mean', help="how window probabilities make a file's (default: %(default)s)")
     return p
 
-# %% ../nbs/09_cli.ipynb #eb0616d3
+# %% ../nbs/09_cli.ipynb #9a2a38dc
 def _demo(a):
     t0 = time.time()
     learn, files = run_demo(a.out, epochs=a.epochs, n_per_class=a.n_per_class, seed=a.seed)

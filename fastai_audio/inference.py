@@ -134,7 +134,7 @@ class WaveformModel(nn.Module):
         x = self.tfms(AudioTensor(x, sr=self.sr))
         return self.act(self.model(x.as_subclass(Tensor)))
 
-# %% ../nbs/07_inference.ipynb #4fcb0870
+# %% ../nbs/07_inference.ipynb #dc6ce184
 def _training_sr(dls):
     "The sample rate the loader of `dls` loads clips at"
     for t in dls.valid_ds.tls[0].tfms.fs:
@@ -190,7 +190,7 @@ def export_waveform_model(learn, fname, format='torchscript', sr=None, n_channel
     else: torch.jit.save(_trace(m, x), str(fname), _extra_files={'fastai_audio.json': json.dumps(config)})
     return Path(fname)
 
-# %% ../nbs/07_inference.ipynb #fd76ee5f
+# %% ../nbs/07_inference.ipynb #19592c63
 _RUNTIME_ATTRS = {'do', 'training', 'split_idx', 'order'}   # set while transforms run, not configuration
 
 def _settings(t):
