@@ -10,7 +10,7 @@ TEST_WORKERS ?= 2
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: demo test export clean-venv
+.PHONY: demo test export readme clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,14 @@ demo: $(VENV)/.installed-runtime
 export: $(VENV)/.installed-dev
 	$(BIN)/nbdev_export
 
+# README.md is nbs/index.ipynb as markdown (nbdev_readme needs Quarto, which cannot always be installed)
+readme:
+	$(PYTHON) tools/readme.py
+
 test: $(VENV)/.installed-dev
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
+	$(BIN)/python tools/readme.py --check
 	@if [ -n "$$(git status --porcelain -- fastai_audio nbs)" ]; then \
 	  git status --short -- fastai_audio nbs; \
 	  echo "nbdev_export/nbdev_clean changed the files above: commit modules that match the notebooks, and clean notebooks"; exit 1; fi
