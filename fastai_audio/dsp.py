@@ -43,7 +43,7 @@ def stft_window(n_fft=1024, win_length=None, window='hann', device=None, dtype=t
     return _stft_window(window, int(win_length), int(n_fft), _dev(device), dtype)
 
 # %% ../nbs/01_dsp.ipynb #f1bc5246
-STFT_CHUNK = 2**21  # complex STFT bins (frames x frequencies) computed at a time by `stft` and `melspectrogram`
+STFT_CHUNK = 2**19  # complex STFT bins (frames x frequencies) computed at a time by `stft` and `melspectrogram`
 
 def _power(z):
     "|z|**2 of complex `z` without a complex abs (slow on CPU): re*re, then += im*im in place"
@@ -59,21 +59,30 @@ def _by_chunks(f, x, bins_per_row):
     rows = max(1, STFT_CHUNK // max(bins_per_row, 1))
     return f(x) if rows >= len(x) else torch.cat([f(c) for c in x.split(rows)])
 
+def _stft_tf(xs, n_fft, hop_length, win, center, pad_mode):
+    "Complex STFT (R, T, n_fft//2+1) of the rows of `xs` (R, N), in the FFT's own layout: frames, then frequencies"
+    if center: xs = F.pad(xs[:, None], (n_fft // 2, n_fft // 2), mode=pad_mode)[:, 0]
+    if xs.shape[-1] < n_fft:
+        raise ValueError(f"signals of {xs.shape[-1]} samples{' after padding' if center else ''} are shorter than n_fft={n_fft}")
+    return torch.fft.rfft(xs.unfold(-1, n_fft, hop_length) * win)
+
+def _spec_tf(xs, n_fft, hop_length, win, center, pad_mode, power):
+    "|STFT|**`power` (R, T, F) of the rows of `xs` (R, N)"
+    z = _stft_tf(xs, n_fft, hop_length, win, center, pad_mode)
+    if power == 2: return _power(z)
+    return z.abs() if power == 1 else z.abs().pow(power)
+
 def stft(x, n_fft=1024, hop_length=None, win_length=None, window='hann', center=True, pad_mode='constant', power=2.):
     "Spectrogram (..., n_fft//2+1, T) of signals `x` (..., N): |STFT|**`power`, or the complex STFT if `power` is None"
     if hop_length is None: hop_length = n_fft // 4
     win = stft_window(n_fft, win_length, window, x.device, x.dtype)
-    def spec(xs):
-        z = torch.stft(xs, n_fft, hop_length, window=win, center=center, pad_mode=pad_mode, return_complex=True)
-        if power is None: return z
-        if power == 2: return _power(z)
-        return z.abs() if power == 1 else z.abs().pow(power)
     xs = x.reshape(-1, x.shape[-1])
-    if power is None: S = spec(xs)
-    else: S = _by_chunks(spec, xs, _n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1))
+    if power is None: S = _stft_tf(xs, n_fft, hop_length, win, center, pad_mode).transpose(-1, -2)
+    else: S = _by_chunks(lambda c: _spec_tf(c, n_fft, hop_length, win, center, pad_mode, power).transpose(-1, -2), xs,
+                         _n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1)).contiguous()
     return S.reshape(*x.shape[:-1], *S.shape[-2:])
 
-# %% ../nbs/01_dsp.ipynb #877b7add
+# %% ../nbs/01_dsp.ipynb #8dfce677
 _F_SP = 200. / 3                    # Hz per mel in the linear part of Slaney's scale
 _MIN_LOG_HZ = 1000.                 # where the log part starts
 _MIN_LOG_MEL = _MIN_LOG_HZ / _F_SP  # = 15 mels
@@ -104,7 +113,7 @@ def mel_frequencies(n_mels=128, f_min=0., f_max=11025., htk=False):
     if n_mels > 1: mels[-1] = hi
     return mel_to_hz(mels, htk)
 
-# %% ../nbs/01_dsp.ipynb #b5d8f1ba
+# %% ../nbs/01_dsp.ipynb #c6d3348a
 @_cached_const
 def _mel_filterbank(sr, n_fft, n_mels, f_min, f_max, htk, norm, device, dtype):
     fft_f = torch.arange(n_fft // 2 + 1, dtype=torch.float64) * (1. / (n_fft * (1. / sr)))  # np.fft.rfftfreq
@@ -126,7 +135,7 @@ def mel_filterbank(sr, n_fft, n_mels=128, f_min=0., f_max=None, htk=False, norm=
     return _mel_filterbank(float(sr), int(n_fft), int(n_mels), float(f_min), float(f_max), bool(htk), norm,
                            _dev(device), dtype)
 
-# %% ../nbs/01_dsp.ipynb #1a92694f
+# %% ../nbs/01_dsp.ipynb #35e75746
 def _ref_db(ref, S, amin):
     "10*log10(max(|ref|, amin)), `ref` a number, a tensor or a callable of `S`"
     ref = ref(S) if callable(ref) else ref
@@ -152,7 +161,7 @@ def amplitude_to_db(S, ref=1., amin=1e-5, top_db=80.):
     return power_to_db(mag.square(), ref=ref.abs().square() if isinstance(ref, Tensor) else abs(ref) ** 2,
                        amin=amin ** 2, top_db=top_db)
 
-# %% ../nbs/01_dsp.ipynb #cf2e2bf7
+# %% ../nbs/01_dsp.ipynb #e4f2a3e6
 @_cached_const
 def _mel_blocks(sr, n_fft, n_mels, f_min, f_max, htk, norm, device, dtype, size=16):
     "[(lo, hi, W)]: the filterbank by blocks of `size` filters, W their weights on bins lo:hi, where they are nonzero"
@@ -164,8 +173,8 @@ def _mel_blocks(sr, n_fft, n_mels, f_min, f_max, htk, norm, device, dtype, size=
     return blocks
 
 def _apply_mel(blocks, S):
-    "`fb @ S` for the spectrogram `S` (..., F, T), block by block"
-    return torch.cat([w @ S[..., lo:hi, :] for lo, hi, w in blocks], -2)
+    "`S @ fb.T` for the spectrogram `S` (..., T, F) in the FFT's layout, block by block: (..., T, n_mels)"
+    return torch.cat([S[..., lo:hi] @ w.T for lo, hi, w in blocks], -1)
 
 def melspectrogram(x, sr, n_fft=1024, hop_length=None, win_length=None, n_mels=128, f_min=0., f_max=None, power=2.,
                    htk=False, norm='slaney', center=True, pad_mode='constant', window='hann'):
@@ -174,13 +183,14 @@ def melspectrogram(x, sr, n_fft=1024, hop_length=None, win_length=None, n_mels=1
     mel_filterbank(sr, n_fft, n_mels, f_min, f_max, htk, norm)  # checks the arguments, warns about empty filters
     f_max = sr / 2 if f_max is None else f_max
     blocks = _mel_blocks(float(sr), int(n_fft), int(n_mels), float(f_min), float(f_max), bool(htk), norm, _dev(x.device), x.dtype)
+    win = stft_window(n_fft, win_length, window, x.device, x.dtype)
     # chunk by chunk, so that each chunk's spectrogram is still in the cache when the filterbank reads it
-    mel = lambda xs: _apply_mel(blocks, stft(xs, n_fft, hop_length, win_length, window, center, pad_mode, power))
+    mel = lambda c: _apply_mel(blocks, _spec_tf(c, n_fft, hop_length, win, center, pad_mode, power)).transpose(-1, -2)
     xs = x.reshape(-1, x.shape[-1])
-    M = _by_chunks(mel, xs, _n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1))
+    M = _by_chunks(mel, xs, _n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1)).contiguous()
     return M.reshape(*x.shape[:-1], *M.shape[-2:])
 
-# %% ../nbs/01_dsp.ipynb #0360b227
+# %% ../nbs/01_dsp.ipynb #6c677ffe
 @_cached_const
 def _dct_matrix(n_mfcc, n_mels, lifter, device, dtype):
     "(n_mfcc, n_mels) orthonormal DCT-II rows, liftered"
@@ -201,7 +211,7 @@ def mfcc(x, sr, n_mfcc=20, lifter=0, top_db=80., **kwargs):
     "MFCCs (..., n_mfcc, T) of signals `x` (..., N): `mfcc_from_db` of the log-mel spectrogram; `kwargs` to `melspectrogram`"
     return mfcc_from_db(power_to_db(melspectrogram(x, sr, **kwargs), top_db=top_db), n_mfcc, lifter)
 
-# %% ../nbs/01_dsp.ipynb #cfed8ccb
+# %% ../nbs/01_dsp.ipynb #5c728a0a
 @_cached_const
 def _savgol_kernel(width, order, device, dtype):
     "Weights giving the `order`-th derivative of the degree-`order` least-squares fit to `width` points, at the centre"
@@ -220,7 +230,7 @@ def delta(S, width=9, order=1):
     d = F.conv1d(S.reshape(-1, 1, T), k.view(1, 1, -1))
     return F.pad(d, (width // 2, width // 2), mode='replicate').reshape(S.shape)
 
-# %% ../nbs/01_dsp.ipynb #41002b5f
+# %% ../nbs/01_dsp.ipynb #2b2f669b
 @_cached_const
 def _resample_kernel(orig, new, lowpass_filter_width, rolloff, beta, device, dtype):
     "(new, 1, 2*width+orig) polyphase filters, and `width`, the half-support in input samples"
