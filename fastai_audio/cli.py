@@ -98,15 +98,9 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
 # %% ../nbs/09_cli.ipynb #69126480
 def typical_duration(files, q=.9, n_max=500, max_seconds=10.):
     "The `q` quantile of the durations of (a seeded sample of `n_max` of) `files`, rounded up to 0.1 s, at most `max_seconds`"
-    import random, soundfile as sf
-    files = list(files)
-    if len(files) > n_max: files = random.Random(0).sample(files, n_max)
-    secs = []
-    for f in files:
-        try: info = sf.info(str(f)); secs.append(info.frames / info.samplerate)
-        except Exception: pass   # unreadable files are reported when they are loaded
+    from fastai_audio.data import _header_sample
+    secs = sorted(info.frames / info.samplerate for info in _header_sample(files, n_max))
     if not secs: return None
-    secs.sort()
     return min(max_seconds, math.ceil(secs[min(len(secs) - 1, int(q * len(secs)))] * 10 - 1e-6) / 10)
 
 # %% ../nbs/09_cli.ipynb #95d5b4d9

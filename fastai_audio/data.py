@@ -118,14 +118,19 @@ def cache_audio(files, path, sr=None, mono=True, n_workers=None, progress=True):
     return cache, dict(o for o in failed if o is not None)
 
 # %% ../nbs/04_data.ipynb #f8c059e1
-def _common_rate(files, n_max=1000):
-    "Most common sample rate among (a seeded sample of `n_max` of) `files`, and the counts of the rates seen"
+def _header_sample(files, n_max):
+    "The soundfile headers of (a seeded sample of `n_max` of) `files`, without the unreadable ones"
     files = list(files)
     if len(files) > n_max: files = random.Random(0).sample(files, n_max)
-    rates = Counter()
+    infos = []
     for f in files:
-        try: rates[sf.info(str(f)).samplerate] += 1
+        try: infos.append(sf.info(str(f)))
         except Exception: pass  # unreadable files are reported when they are loaded
+    return infos
+
+def _common_rate(files, n_max=1000):
+    "Most common sample rate among (a seeded sample of `n_max` of) `files`, and the counts of the rates seen"
+    rates = Counter(info.samplerate for info in _header_sample(files, n_max))
     return (rates.most_common(1)[0][0] if rates else None), rates
 
 class AudioLoader(Transform):

@@ -54,9 +54,9 @@ def _n_frames(n, n_fft, hop_length, center):
     "Number of STFT frames of a signal of `n` samples"
     return 1 + n // hop_length if center else 1 + (n - n_fft) // hop_length
 
-def _by_chunks(f, x, bins_per_row):
-    "`f` applied to chunks of the rows of `x` (R, N) holding at most `STFT_CHUNK` STFT bins, concatenated"
-    rows = max(1, STFT_CHUNK // max(bins_per_row, 1))
+def _by_chunks(f, x, n_fft, hop_length, center):
+    "`f` applied to chunks of the rows of `x` (R, N) whose STFTs hold at most `STFT_CHUNK` bins, concatenated"
+    rows = max(1, STFT_CHUNK // max(_n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1), 1))
     return f(x) if rows >= len(x) else torch.cat([f(c) for c in x.split(rows)])
 
 def _stft_tf(xs, n_fft, hop_length, win, center, pad_mode):
@@ -79,7 +79,7 @@ def stft(x, n_fft=1024, hop_length=None, win_length=None, window='hann', center=
     xs = x.reshape(-1, x.shape[-1])
     if power is None: S = _stft_tf(xs, n_fft, hop_length, win, center, pad_mode).transpose(-1, -2)
     else: S = _by_chunks(lambda c: _spec_tf(c, n_fft, hop_length, win, center, pad_mode, power).transpose(-1, -2), xs,
-                         _n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1)).contiguous()
+                         n_fft, hop_length, center).contiguous()
     return S.reshape(*x.shape[:-1], *S.shape[-2:])
 
 # %% ../nbs/01_dsp.ipynb #8dfce677
@@ -187,7 +187,7 @@ def melspectrogram(x, sr, n_fft=1024, hop_length=None, win_length=None, n_mels=1
     # chunk by chunk, so that each chunk's spectrogram is still in the cache when the filterbank reads it
     mel = lambda c: _apply_mel(blocks, _spec_tf(c, n_fft, hop_length, win, center, pad_mode, power)).transpose(-1, -2)
     xs = x.reshape(-1, x.shape[-1])
-    M = _by_chunks(mel, xs, _n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1)).contiguous()
+    M = _by_chunks(mel, xs, n_fft, hop_length, center).contiguous()
     return M.reshape(*x.shape[:-1], *M.shape[-2:])
 
 # %% ../nbs/01_dsp.ipynb #6c677ffe
