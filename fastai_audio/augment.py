@@ -84,12 +84,15 @@ class AddNoise(WaveformAugment):
         self.snr_db = torch.where(applied, _uniform(self.min_snr_db, self.max_snr_db, B, x.device), math.inf)
         self.color_idx = torch.randint(len(self.colors), (B,), device=x.device)
         exponent = torch.tensor([NOISE_EXPONENTS[c] for c in self.colors], device=x.device)[self.color_idx]
+        # noise is drawn for the clips that get it only: drawing it is most of the cost
+        rows = applied.nonzero().flatten()
         xf = x.to(_compute_dtype(x))
-        noise = colored_noise(x.shape, exponent.view(B, *[1] * (x.ndim - 2)), x.device, xf.dtype)
-        p_signal, p_noise = xf.square().mean(dims), noise.square().mean(dims)
+        sig = xf[rows]
+        noise = colored_noise(sig.shape, exponent[rows].view(-1, *[1] * (x.ndim - 2)), x.device, xf.dtype)
+        p_signal, p_noise = sig.square().mean(dims), noise.square().mean(dims)
         # a silent clip has p_signal = 0, hence no noise: it stays silent
-        scale = (p_signal / p_noise.clamp(min=torch.finfo(xf.dtype).tiny) * 10 ** (-self.snr_db / 10)).sqrt()
-        return (xf + noise * scale.view(B, *[1] * (x.ndim - 1))).to(x.dtype)
+        scale = (p_signal / p_noise.clamp(min=torch.finfo(xf.dtype).tiny) * 10 ** (-self.snr_db[rows] / 10)).sqrt()
+        return xf.index_put((rows,), sig + noise * scale.view(-1, *[1] * (x.ndim - 1))).to(x.dtype)
 
 # %% ../nbs/03_augment.ipynb #05326ec4
 class Gain(WaveformAugment):
@@ -125,10 +128,11 @@ class TimeShift(WaveformAugment):
         B, N = x.shape[0], x.shape[-1]
         s = _span_samples(self.max_shift, self.unit, N, sr, type(self).__name__)
         self.shift = torch.randint(-s, s + 1, (B,), device=x.device) * applied
-        src = torch.arange(N, device=x.device) - self.shift[:, None]   # (B, N): output sample n comes from n - shift
-        if self.mode == 'roll': return x.gather(-1, (src % N)[:, None].expand_as(x))
-        y = x.gather(-1, src.clamp(0, N - 1)[:, None].expand_as(x))
-        return y.masked_fill(((src < 0) | (src >= N))[:, None], 0)
+        # output sample n is input sample n - shift: each clip is one window of its doubled (roll) or zero-padded copy,
+        # all picked by one indexing op (a gather would read an index per sample, 3x slower on CPU)
+        if self.mode == 'roll': xx,start = torch.cat([x, x], -1),(-self.shift) % N
+        else: xx,start = F.pad(x, (s, s)),s - self.shift
+        return xx.unfold(-1, N, 1)[torch.arange(B, device=x.device), ..., start, :]
 
 # %% ../nbs/03_augment.ipynb #f72cc9c3
 def _ratio(r, max_denominator):

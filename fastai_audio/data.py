@@ -7,11 +7,12 @@ __all__ = ['CropPad', 'pad_to_longest', 'AudioCache', 'cache_audio', 'AudioLoade
            'show_batch']
 
 # %% ../nbs/04_data.ipynb #d6a62f52
-import hashlib, os, random, warnings
+import hashlib, os, random, re, warnings
 from collections import Counter
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from torch import Tensor
 import torch.nn.functional as F
 import soundfile as sf
 from fastcore.basics import patch, store_attr
@@ -27,6 +28,12 @@ from .spectrogram import MelSpectrogram, SpecNormalize
 
 # %% ../nbs/04_data.ipynb #df13adf8
 _CROPS,_PADS = ('random', 'center', 'start'),('zeros', 'repeat', 'random')
+
+def _like(y, x):
+    "The plain tensor `y` as an `AudioTensor` with the metadata of `x`"
+    y = y.as_subclass(AudioTensor)
+    y.__dict__.update(x.__dict__)
+    return y
 
 def _check_loaded(x):
     "Raise the load error an `AudioLoader` stand-in carries (see `AudioLoader`), so it is never padded into silence"
@@ -53,14 +60,16 @@ class CropPad(RandTransform):
 
     def encodes(self, x:AudioTensor):
         _check_loaded(x)
-        n,N = round(self.duration * x.sr),x.nsamples
+        # cut and pad the plain tensor: per item, the subclass's `__torch_function__` costs more than the copy itself
+        y,n,N = x.as_subclass(Tensor),round(self.duration * x.sr),x.nsamples
         if N > n:
             start = self._start(N - n, self.train_crop if self.training else self.valid_crop)
-            return x[..., start:start + n]
-        if N == n: return x
-        if self.pad == 'repeat': return x.repeat(1, -(-n // N))[..., :n]
-        before = self._start(n - N, self.pad)  # 'zeros' puts the clip first, 'random' anywhere when training
-        return F.pad(x, (before, n - N - before))
+            y = y[..., start:start + n]
+        elif N < n and self.pad == 'repeat': y = y.repeat(1, -(-n // N))[..., :n]
+        elif N < n:
+            before = self._start(n - N, self.pad)  # 'zeros' puts the clip first, 'random' anywhere when training
+            y = F.pad(y, (before, n - N - before))
+        return _like(y, x)
 
 # %% ../nbs/04_data.ipynb #08facdda
 def pad_to_longest(samples):
@@ -70,26 +79,40 @@ def pad_to_longest(samples):
     return [(F.pad(s[0], (0, n - s[0].nsamples)), *s[1:]) for s in samples]
 
 # %% ../nbs/04_data.ipynb #a854b3e6
+_NPY_HEADER = re.compile(rb"\{'descr': '<f4', 'fortran_order': False, 'shape': \((\d+), (\d+)\), \} *\n")
+
+def _read_entry(entry):
+    "The float32 (C+1, N) array in the cache file `entry`; `None` if there is none or it is not a whole entry"
+    # one open and one read: `np.load` parses every header with `ast` and `mmap_mode` maps each file, 4-6x slower per clip
+    try:
+        with open(entry, 'rb') as f:
+            pre = f.read(10)
+            m = _NPY_HEADER.fullmatch(f.read(int.from_bytes(pre[8:10], 'little'))) if pre[:8] == b'\x93NUMPY\x01\x00' else None
+            if m is None: return None
+            rows,cols = int(m[1]),int(m[2])
+            a = np.fromfile(f, '<f4', rows * cols)
+    except FileNotFoundError: return None
+    return a.reshape(rows, cols) if a.size == rows * cols else None
+
 class AudioCache:
-    "Decoded waveforms of audio files at `sr` (the file's rate if `None`), `mono` or not, memory-mapped from `path`"
+    "Decoded waveforms of audio files at `sr` (the file's rate if `None`), `mono` or not, kept as `.npy` files in `path`"
     def __init__(self, path, sr=None, mono=True):
         self.path,self.sr,self.mono = Path(path).expanduser(),sr,mono
         self.path.mkdir(parents=True, exist_ok=True)
 
     def entry(self, fn):
         "Cache file for `fn` as it is now on disk (a changed file gets another entry)"
-        fn = Path(fn)
-        try: st = fn.resolve().stat()
+        try: st = os.stat(fn)
         except OSError: return None
-        key = f'{fn.resolve()}|{st.st_size}|{st.st_mtime_ns}|{self.sr}|{self.mono}'
+        # device and inode too: a path that comes to name another file (moved, re-linked) never finds the old entry
+        key = f'{os.path.abspath(fn)}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{self.sr}|{self.mono}'
         return self.path/f'{hashlib.sha1(key.encode()).hexdigest()}.npy'
 
     def load(self, fn):
         "`fn` as an `AudioTensor`, decoded with `load_audio` the first time and read from the cache afterwards"
         entry = self.entry(fn)
-        if entry is not None and entry.exists():
-            a = np.load(entry, mmap_mode='r')
-            return AudioTensor(torch.from_numpy(np.array(a[1:])), sr=int(a[0, 0]))
+        a = None if entry is None else _read_entry(entry)
+        if a is not None: return AudioTensor(torch.from_numpy(a[1:]), sr=int(a[0, 0]))
         x = load_audio(fn, sr=self.sr, mono=self.mono)   # raises AudioLoadError, naming the file, for a bad one
         if entry is not None: self._write(entry, x)
         return x
@@ -106,7 +129,7 @@ class AudioCache:
         "Delete every entry"
         for f in self.path.glob('*.npy'): f.unlink()
 
-# %% ../nbs/04_data.ipynb #115b2716
+# %% ../nbs/04_data.ipynb #167278e3
 def cache_audio(files, path, sr=None, mono=True, n_workers=None, progress=True):
     "Decode `files` into the `AudioCache` at `path`; return the cache and a dict {file: reason} of the unreadable ones"
     cache = AudioCache(path, sr=sr, mono=mono)
@@ -117,7 +140,7 @@ def cache_audio(files, path, sr=None, mono=True, n_workers=None, progress=True):
                       threadpool=True, progress=progress)
     return cache, dict(o for o in failed if o is not None)
 
-# %% ../nbs/04_data.ipynb #f8c059e1
+# %% ../nbs/04_data.ipynb #1ec35491
 def _header_sample(files, n_max):
     "The soundfile headers of (a seeded sample of `n_max` of) `files`, without the unreadable ones"
     files = list(files)
@@ -163,7 +186,7 @@ class AudioLoader(Transform):
             # an empty stand-in that carries the error: `AudioDL` leaves such items out, `CropPad` refuses them
             return AudioTensor(torch.zeros(1, 0), sr=self.sr, load_error=e)
 
-# %% ../nbs/04_data.ipynb #fdca09b9
+# %% ../nbs/04_data.ipynb #5f6b1158
 def _check_items(dataset, n_workers=None):
     "Indices of the items of `dataset` that load, and {file: reason} of those that raise `AudioLoadError`"
     def _try(i):
@@ -180,7 +203,7 @@ def _report_skipped(skipped, n):
     lines = '\n'.join(f'  {fn}: {reason}' for fn, reason in skipped.items())
     warnings.warn(f'skipped {len(skipped)} of {n} audio files that could not be loaded:\n{lines}')
 
-# %% ../nbs/04_data.ipynb #01064f7e
+# %% ../nbs/04_data.ipynb #bc1c15b7
 class AudioDL(TfmdDL):
     "A `TfmdDL` for audio that can skip unreadable files (`on_error='skip'`) and play clips in `show_batch`"
     def __init__(self, dataset=None, on_error='raise', **kwargs):
@@ -210,7 +233,7 @@ def skipped(self:DataLoaders):
     "Files left out of any of the loaders because they could not be loaded, with the reasons"
     return {fn: r for dl in self.loaders for fn, r in getattr(dl, 'skipped', {}).items()}
 
-# %% ../nbs/04_data.ipynb #b690f583
+# %% ../nbs/04_data.ipynb #f14d54c4
 def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='random', valid_crop='center',
                min_duration=None, cache=None, on_error='raise'):
     "A `TransformBlock` for audio files, loaded at `sr` and cropped or padded to `duration` seconds"
@@ -219,7 +242,7 @@ def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='rando
                           dl_type=AudioDL,
                           dls_kwargs={'on_error': on_error, **({} if duration else {'before_batch': pad_to_longest})})
 
-# %% ../nbs/04_data.ipynb #0f277837
+# %% ../nbs/04_data.ipynb #9ac3f3c6
 _AUDIO_BLOCK_ARGS = ('sr', 'duration', 'mono', 'pad', 'train_crop', 'valid_crop', 'min_duration', 'cache', 'on_error')
 
 def _default_batch_tfms(batch_tfms):
@@ -283,7 +306,7 @@ class AudioDataLoaders(DataLoaders):
         return cls.from_df(df, path, fn_col='filename', label_col=label_col, folder='audio', fold_col='fold',
                            valid_fold=valid_fold, **kwargs)
 
-# %% ../nbs/04_data.ipynb #3fb9f5d0
+# %% ../nbs/04_data.ipynb #72319c48
 from fastai.data.core import show_batch, get_show_batch_func
 from fastai.torch_core import to_device
 from fastai.vision.data import get_grid
