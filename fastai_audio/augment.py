@@ -64,7 +64,8 @@ def colored_noise(shape, exponent=0., device=None, dtype=torch.float32):
         # amplitude ~ f**(-exponent/2); 1/f has no value at f=0, so coloured noise has no DC component
         gain = torch.where(f > 0, f.clamp(min=1) ** (-exponent[..., None] / 2), 0.)
         noise = torch.fft.irfft(torch.fft.rfft(noise) * gain, n=shape[-1])
-    return noise / noise.square().mean(-1, keepdim=True).sqrt().clamp(min=torch.finfo(dtype).tiny)
+    rms = torch.linalg.vector_norm(noise, dim=-1, keepdim=True) / math.sqrt(shape[-1])
+    return noise.div_(rms.clamp_(min=torch.finfo(dtype).tiny))   # `noise` is ours: scaled in place
 
 # %% ../nbs/03_augment.ipynb #60eae6d9
 class AddNoise(WaveformAugment):
@@ -79,7 +80,7 @@ class AddNoise(WaveformAugment):
         self.min_snr_db,self.max_snr_db = min_snr_db,max_snr_db
 
     def augment(self, x, applied, sr):
-        B, dims = x.shape[0], tuple(range(1, x.ndim))
+        B = x.shape[0]
         # an infinite SNR adds no noise: that is what the examples not drawn get
         self.snr_db = torch.where(applied, _uniform(self.min_snr_db, self.max_snr_db, B, x.device), math.inf)
         self.color_idx = torch.randint(len(self.colors), (B,), device=x.device)
@@ -87,12 +88,11 @@ class AddNoise(WaveformAugment):
         # noise is drawn for the clips that get it only: drawing it is most of the cost
         rows = applied.nonzero().flatten()
         xf = x.to(_compute_dtype(x))
-        sig = xf[rows]
-        noise = colored_noise(sig.shape, exponent[rows].view(-1, *[1] * (x.ndim - 2)), x.device, xf.dtype)
-        p_signal, p_noise = sig.square().mean(dims), noise.square().mean(dims)
-        # a silent clip has p_signal = 0, hence no noise: it stays silent
-        scale = (p_signal / p_noise.clamp(min=torch.finfo(xf.dtype).tiny) * 10 ** (-self.snr_db[rows] / 10)).sqrt()
-        return xf.index_put((rows,), sig + noise * scale.view(-1, *[1] * (x.ndim - 1))).to(x.dtype)
+        n = colored_noise((len(rows), *x.shape[1:]), exponent[rows].view(-1, *[1] * (x.ndim - 2)), x.device, xf.dtype)
+        # the noise has unit power, so its scale is the signal's RMS at the SNR; a silent clip gets none and stays silent
+        p_signal = torch.linalg.vector_norm(xf.flatten(1), dim=1)[rows].square() / x[0].numel()
+        scale = (p_signal * 10 ** (-self.snr_db[rows] / 10)).sqrt()
+        return xf.index_add(0, rows, n.mul_(scale.view(-1, *[1] * (x.ndim - 1)))).to(x.dtype)
 
 # %% ../nbs/03_augment.ipynb #05326ec4
 class Gain(WaveformAugment):
