@@ -87,12 +87,14 @@ def _read_entry(entry):
     try:
         with open(entry, 'rb') as f:
             pre = f.read(10)
-            m = _NPY_HEADER.fullmatch(f.read(int.from_bytes(pre[8:10], 'little'))) if pre[:8] == b'\x93NUMPY\x01\x00' else None
-            if m is None: return None
-            rows,cols = int(m[1]),int(m[2])
-            a = np.fromfile(f, '<f4', rows * cols)
-    except FileNotFoundError: return None
-    return a.reshape(rows, cols) if a.size == rows * cols else None
+            if pre[:6] != b'\x93NUMPY': return None
+            m = _NPY_HEADER.fullmatch(f.read(int.from_bytes(pre[8:10], 'little'))) if pre[6:8] == b'\x01\x00' else None
+            if m is not None:
+                rows,cols = int(m[1]),int(m[2])
+                a = np.fromfile(f, '<f4', rows * cols)
+                return a.reshape(rows, cols) if a.size == rows * cols else None
+        return np.load(entry).astype(np.float32, copy=False)   # a header written otherwise: numpy's general reader
+    except (FileNotFoundError, ValueError, EOFError): return None  # no entry, or one cut short
 
 class AudioCache:
     "Decoded waveforms of audio files at `sr` (the file's rate if `None`), `mono` or not, kept as `.npy` files in `path`"
@@ -129,7 +131,7 @@ class AudioCache:
         "Delete every entry"
         for f in self.path.glob('*.npy'): f.unlink()
 
-# %% ../nbs/04_data.ipynb #167278e3
+# %% ../nbs/04_data.ipynb #f8c059e1
 def cache_audio(files, path, sr=None, mono=True, n_workers=None, progress=True):
     "Decode `files` into the `AudioCache` at `path`; return the cache and a dict {file: reason} of the unreadable ones"
     cache = AudioCache(path, sr=sr, mono=mono)
@@ -140,7 +142,7 @@ def cache_audio(files, path, sr=None, mono=True, n_workers=None, progress=True):
                       threadpool=True, progress=progress)
     return cache, dict(o for o in failed if o is not None)
 
-# %% ../nbs/04_data.ipynb #1ec35491
+# %% ../nbs/04_data.ipynb #fdca09b9
 def _header_sample(files, n_max):
     "The soundfile headers of (a seeded sample of `n_max` of) `files`, without the unreadable ones"
     files = list(files)
@@ -186,7 +188,7 @@ class AudioLoader(Transform):
             # an empty stand-in that carries the error: `AudioDL` leaves such items out, `CropPad` refuses them
             return AudioTensor(torch.zeros(1, 0), sr=self.sr, load_error=e)
 
-# %% ../nbs/04_data.ipynb #5f6b1158
+# %% ../nbs/04_data.ipynb #b690f583
 def _check_items(dataset, n_workers=None):
     "Indices of the items of `dataset` that load, and {file: reason} of those that raise `AudioLoadError`"
     def _try(i):
@@ -203,7 +205,7 @@ def _report_skipped(skipped, n):
     lines = '\n'.join(f'  {fn}: {reason}' for fn, reason in skipped.items())
     warnings.warn(f'skipped {len(skipped)} of {n} audio files that could not be loaded:\n{lines}')
 
-# %% ../nbs/04_data.ipynb #bc1c15b7
+# %% ../nbs/04_data.ipynb #bbf32d82
 class AudioDL(TfmdDL):
     "A `TfmdDL` for audio that can skip unreadable files (`on_error='skip'`) and play clips in `show_batch`"
     def __init__(self, dataset=None, on_error='raise', **kwargs):
@@ -233,7 +235,7 @@ def skipped(self:DataLoaders):
     "Files left out of any of the loaders because they could not be loaded, with the reasons"
     return {fn: r for dl in self.loaders for fn, r in getattr(dl, 'skipped', {}).items()}
 
-# %% ../nbs/04_data.ipynb #f14d54c4
+# %% ../nbs/04_data.ipynb #a9e6c8dd
 def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='random', valid_crop='center',
                min_duration=None, cache=None, on_error='raise'):
     "A `TransformBlock` for audio files, loaded at `sr` and cropped or padded to `duration` seconds"
@@ -242,7 +244,7 @@ def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='rando
                           dl_type=AudioDL,
                           dls_kwargs={'on_error': on_error, **({} if duration else {'before_batch': pad_to_longest})})
 
-# %% ../nbs/04_data.ipynb #9ac3f3c6
+# %% ../nbs/04_data.ipynb #8e548afc
 _AUDIO_BLOCK_ARGS = ('sr', 'duration', 'mono', 'pad', 'train_crop', 'valid_crop', 'min_duration', 'cache', 'on_error')
 
 def _default_batch_tfms(batch_tfms):
@@ -306,7 +308,7 @@ class AudioDataLoaders(DataLoaders):
         return cls.from_df(df, path, fn_col='filename', label_col=label_col, folder='audio', fold_col='fold',
                            valid_fold=valid_fold, **kwargs)
 
-# %% ../nbs/04_data.ipynb #72319c48
+# %% ../nbs/04_data.ipynb #018d3a39
 from fastai.data.core import show_batch, get_show_batch_func
 from fastai.torch_core import to_device
 from fastai.vision.data import get_grid
