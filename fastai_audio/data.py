@@ -29,12 +29,6 @@ from .spectrogram import MelSpectrogram, SpecNormalize
 # %% ../nbs/04_data.ipynb #df13adf8
 _CROPS,_PADS = ('random', 'center', 'start'),('zeros', 'repeat', 'random')
 
-def _like(y, x):
-    "The plain tensor `y` as an `AudioTensor` with the metadata of `x`"
-    y = y.as_subclass(AudioTensor)
-    y.__dict__.update(x.__dict__)
-    return y
-
 def _check_loaded(x):
     "Raise the load error an `AudioLoader` stand-in carries (see `AudioLoader`), so it is never padded into silence"
     err = getattr(x, 'load_error', None)
@@ -69,7 +63,9 @@ class CropPad(RandTransform):
         elif N < n:
             before = self._start(n - N, self.pad)  # 'zeros' puts the clip first, 'random' anywhere when training
             y = F.pad(y, (before, n - N - before))
-        return _like(y, x)
+        res = y.as_subclass(type(x))
+        res.set_meta(x, as_copy=True)
+        return res
 
 # %% ../nbs/04_data.ipynb #08facdda
 def pad_to_longest(samples):
