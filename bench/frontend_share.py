@@ -18,15 +18,13 @@ from fastai_audio.core import AudioTensor
 from fastai_audio.learner import adapt_first_conv
 from fastai_audio.spectrogram import MelSpectrogram, MaskFreq, MaskTime, SpecNormalize
 
-SR, SECONDS, N_FFT, HOP, N_MELS, N_CLASSES = 16000, 5., 1024, 256, 64, 10
+# the clips and settings of bench/spectrogram.py (this folder is on the path when the script runs)
+from spectrogram import clips as _clips, SR, SECONDS, N_FFT, HOP, N_MELS
+N_CLASSES = 10
 
 def clips(n, seed=0):
-    "`n` clips of noise plus a harmonic tone of random pitch"
-    g = torch.Generator().manual_seed(seed)
-    t = torch.arange(int(SR * SECONDS)) / SR
-    f0 = 100 + 400 * torch.rand(n, 1, generator=g)
-    tone = sum(torch.sin(2 * torch.pi * h * f0 * t) / h for h in (1, 2, 3))
-    return (.05 * torch.randn(n, int(SR * SECONDS), generator=g) + .3 * tone).float()[:, None]
+    "`n` clips of bench/spectrogram.py, as a (n, 1, N) batch"
+    return _clips(n, seed)[:, None]
 
 def frontend_tfms():
     return [MelSpectrogram(n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS), MaskFreq(max_width=8), MaskTime(max_width=10), SpecNormalize()]
