@@ -7,7 +7,9 @@
 
 All four give the same log-mel spectrogram (Slaney mel scale and norm, zero padding, 80 dB floor). Timings are
 interleaved (one run of each per round) so that a change in the machine's load hits all of them alike, and each is
-the median of `--repeats` rounds, after one warm-up run. Prints one JSON object.
+the median of `--repeats` rounds, after one warm-up run. The machine's speed can drift within a run; `paired_ratios`
+are the medians of each round's own ratio (times of one round, measured seconds apart), which a drift moves less than
+the ratios of the medians. Prints one JSON object.
 
     python bench/spectrogram.py [--device cpu|cuda] [--repeats 5]
 """
@@ -77,6 +79,8 @@ def main(device='cpu', repeats=5):
     rate = {k: N_CLIPS / statistics.median(v) for k, v in times.items()}
     best = max(CHUNKS, key=lambda c: rate[f'torch_stft_chunk{c}'])
     a, fl = rate['fastai_audio_batch'], rate[f'torch_stft_chunk{best}']
+    def paired(k, nd=2):  # k's time over ours, round by round: our rate over k's
+        return round(statistics.median(t / o for t, o in zip(times[k], times['fastai_audio_batch'])), nd)
     res = dict(
         task=dict(clips=N_CLIPS, seconds=SECONDS, sr=SR, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS, top_db=TOP_DB,
                   repeats=repeats, statistic='median clips/s'),
@@ -88,6 +92,9 @@ def main(device='cpu', repeats=5):
         ratios=dict(vs_librosa=round(a / rate['librosa_per_item'], 2),
                     vs_torchaudio=round(a / rate['torchaudio_per_item'], 2) if 'torchaudio_per_item' in rate else None,
                     vs_stft_floor=round(a / fl, 3)),
+        paired_ratios=dict(vs_librosa=paired('librosa_per_item'),
+                           vs_torchaudio=paired('torchaudio_per_item') if 'torchaudio_per_item' in rate else None,
+                           vs_stft_floor=paired(f'torch_stft_chunk{best}', 3)),
         targets_met=dict(vs_librosa_4x=a >= 4 * rate['librosa_per_item'],
                          vs_torchaudio_3x=a >= 3 * rate['torchaudio_per_item'] if 'torchaudio_per_item' in rate else None,
                          vs_stft_floor_0_3=a >= .3 * fl),

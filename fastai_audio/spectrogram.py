@@ -18,7 +18,7 @@ from fastai.data.core import show_batch
 from fastai.vision.augment import RandTransform
 from fastai.vision.data import get_grid
 from .core import AudioTensor
-from .dsp import stft, melspectrogram, power_to_db, amplitude_to_db, mfcc_from_db, delta, hz_to_mel, _db_fn
+from .dsp import stft, melspectrogram, power_to_db, amplitude_to_db, mfcc_from_db, delta, hz_to_mel
 
 # %% ../nbs/02_spectrogram.ipynb #776bc599
 def _hz_label(f): return f'{f/1000:g}k' if f >= 1000 else f'{f:g}'
@@ -84,6 +84,8 @@ def _check_power(power):
 
 def _scale(power, to_db): return 'dB' if to_db else 'power' if power == 2 else 'magnitude'
 
+def _to_db(S, power, top_db): return (power_to_db if power == 2 else amplitude_to_db)(S, top_db=top_db)
+
 # %% ../nbs/02_spectrogram.ipynb #9110bcb2
 class SpecTransform(Transform):
     "Base of the batch transforms from `AudioTensor` (..., C, N) to float32 `AudioSpectrogram` (..., C*(1+deltas), F, T)"
@@ -135,7 +137,7 @@ class Spectrogram(SpecTransform):
 
     def compute(self, x, sr):
         S = stft(x, self.n_fft, self.hop_length, self.win_length, self.window, self.center, self.pad_mode, self.power)
-        return _db_fn(self.power)(S, top_db=self.top_db) if self.to_db else S
+        return _to_db(S, self.power, self.top_db) if self.to_db else S
 
     def meta(self, sr): return dict(super().meta(sr), f_min=0., f_max=sr / 2, scale=_scale(self.power, self.to_db))
 
@@ -150,9 +152,9 @@ class MelSpectrogram(SpecTransform):
         self.power,self.to_db,self.top_db = _check_power(power),to_db,top_db
 
     def compute(self, x, sr):
-        return melspectrogram(x, sr, self.n_fft, self.hop_length, self.win_length, self.n_mels, self.f_min,
-                              self.f_max or sr / 2, self.power, self.htk, self.norm, self.center, self.pad_mode,
-                              self.window, self.to_db, self.top_db)
+        S = melspectrogram(x, sr, self.n_fft, self.hop_length, self.win_length, self.n_mels, self.f_min,
+                           self.f_max or sr / 2, self.power, self.htk, self.norm, self.center, self.pad_mode, self.window)
+        return _to_db(S, self.power, self.top_db) if self.to_db else S
 
     def meta(self, sr):
         return dict(super().meta(sr), n_mels=self.n_mels, f_min=self.f_min, f_max=self.f_max or sr / 2, htk=self.htk,
@@ -170,9 +172,8 @@ class MFCC(SpecTransform):
 
     def compute(self, x, sr):
         S = melspectrogram(x, sr, self.n_fft, self.hop_length, self.win_length, self.n_mels, self.f_min,
-                           self.f_max or sr / 2, 2., self.htk, self.norm, self.center, self.pad_mode, self.window,
-                           to_db=True, top_db=self.top_db)
-        return mfcc_from_db(S, self.n_mfcc, self.lifter)
+                           self.f_max or sr / 2, 2., self.htk, self.norm, self.center, self.pad_mode, self.window)
+        return mfcc_from_db(power_to_db(S, top_db=self.top_db), self.n_mfcc, self.lifter)
 
     def meta(self, sr):
         return dict(super().meta(sr), n_mels=self.n_mels, f_min=self.f_min, f_max=self.f_max or sr / 2, htk=self.htk,
