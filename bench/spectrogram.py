@@ -6,10 +6,10 @@
   (d) a bare `torch.stft` of the same batch at its best chunk size: the floor, since every front end needs that FFT.
 
 All four give the same log-mel spectrogram (Slaney mel scale and norm, zero padding, 80 dB floor). Timings are
-interleaved (one run of each per round) so that a change in the machine's load hits all of them alike, and each is
-the median of `--repeats` rounds, after one warm-up run. The machine's speed can drift within a run; `paired_ratios`
-are the medians of each round's own ratio (times of one round, measured seconds apart), which a drift moves less than
-the ratios of the medians. Prints one JSON object.
+interleaved (one run of each per round, each after a short rest) so that a change in the machine's load hits all of
+them alike, and each is the median of `--repeats` rounds, after one warm-up run. The machine's speed can drift within
+a run; `paired_ratios` are the medians of each round's own ratio (times of one round, measured seconds apart), which
+a drift moves less than the ratios of the medians. Prints one JSON object.
 
     python bench/spectrogram.py [--device cpu|cuda] [--repeats 5]
 """
@@ -20,6 +20,9 @@ from fastai_audio.dsp import stft_window
 from fastai_audio.spectrogram import MelSpectrogram
 
 N_CLIPS, SR, SECONDS, N_FFT, HOP, N_MELS, TOP_DB = 256, 16000, 5., 1024, 256, 64, 80.
+# Seconds of rest before each timed run: numpy's OpenBLAS (librosa's matmuls) keeps its threads spinning for about
+# 0.1 s after a call, which would slow down whatever is timed right after it (here, torchaudio)
+REST = .3
 CHUNKS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 def clips(n=N_CLIPS, seed=0):
@@ -73,6 +76,7 @@ def main(device='cpu', repeats=5):
     for f in runs.values(): f(); sync()                              # warm-up
     for _ in range(repeats):
         for k, f in runs.items():
+            time.sleep(REST)
             t = time.perf_counter(); f(); sync(); times[k].append(time.perf_counter() - t)
     load_after = os.getloadavg()
 
