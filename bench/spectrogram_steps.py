@@ -27,9 +27,9 @@ from spectrogram import clips, SR, N_FFT, HOP, N_MELS, TOP_DB
 from fastai_audio import dsp
 
 def chunks(x):
-    "The chunks of the rows of `x` that `melspectrogram` computes at a time"
-    rows = max(1, dsp.STFT_CHUNK // (dsp._n_frames(x.shape[-1], N_FFT, HOP, True) * (N_FFT // 2 + 1)))
-    return x.split(rows)
+    "The chunks of the rows of `x` that `melspectrogram` computes at a time, as `dsp._by_chunks` cuts them"
+    sizes = dsp._by_chunks(lambda c: torch.tensor([len(c)]), x, N_FFT, HOP, True)
+    return x.split(sizes.tolist())
 
 def timed(f, inputs):
     "Total seconds of `f(i)` over `inputs`, each call timed alone"
