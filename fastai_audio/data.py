@@ -92,26 +92,40 @@ def _read_entry(entry):
         return np.load(entry).astype(np.float32, copy=False)   # a header written otherwise: numpy's general reader
     except (FileNotFoundError, ValueError, EOFError): return None  # no entry, or one cut short
 
+def _fits(a, sr, mono):
+    "Whether the entry `a` (C+1, N) holds audio at `sr` (any rate if `None`) with one channel if `mono`"
+    return a.shape[1] > 0 and (sr is None or int(a[0, 0]) == sr) and (not mono or a.shape[0] == 2)
+
+class _Own:
+    "The default of `AudioCache.load`'s settings: the cache's own"
+    def __repr__(self): return 'own'
+_OWN = _Own()
+
 class AudioCache:
-    "Decoded waveforms of audio files at `sr` (the file's rate if `None`), `mono` or not, kept as `.npy` files in `path`"
+    "Decoded waveforms of audio files, kept as `.npy` files in `path`; loaded at `sr` (the file's rate if `None`), `mono` or not, unless the caller asks for others"
     def __init__(self, path, sr=None, mono=True):
         self.path,self.sr,self.mono = Path(path).expanduser(),sr,mono
         self.path.mkdir(parents=True, exist_ok=True)
 
-    def entry(self, fn):
-        "Cache file for `fn` as it is now on disk (a changed file gets another entry)"
+    def _settings(self, sr, mono): return (self.sr if sr is _OWN else sr),(self.mono if mono is _OWN else mono)
+
+    def entry(self, fn, sr=_OWN, mono=_OWN):
+        "Cache file for `fn` as it is now on disk, loaded at `sr`, `mono` or not (a changed file or setting gets another entry)"
+        sr,mono = self._settings(sr, mono)
         try: st = os.stat(fn)
         except OSError: return None
         # device and inode too: a path that comes to name another file (moved, re-linked) never finds the old entry
-        key = f'{os.path.abspath(fn)}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{self.sr}|{self.mono}'
+        key = f'{os.path.abspath(fn)}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{sr}|{mono}'
         return self.path/f'{hashlib.sha1(key.encode()).hexdigest()}.npy'
 
-    def load(self, fn):
-        "`fn` as an `AudioTensor`, decoded with `load_audio` the first time and read from the cache afterwards"
-        entry = self.entry(fn)
+    def load(self, fn, sr=_OWN, mono=_OWN):
+        "`fn` as an `AudioTensor` at `sr`, `mono` or not (the cache's own settings unless given): decoded with `load_audio` the first time, read from the cache afterwards"
+        sr,mono = self._settings(sr, mono)
+        entry = self.entry(fn, sr, mono)
         a = None if entry is None else _read_entry(entry)
-        if a is not None: return AudioTensor(torch.from_numpy(a[1:]), sr=int(a[0, 0]))
-        x = load_audio(fn, sr=self.sr, mono=self.mono)   # raises AudioLoadError, naming the file, for a bad one
+        # the entry's own rate and channels are checked too: one written with other settings is decoded again, never served
+        if a is not None and _fits(a, sr, mono): return AudioTensor(torch.from_numpy(a[1:]), sr=int(a[0, 0]))
+        x = load_audio(fn, sr=sr, mono=mono)   # raises AudioLoadError, naming the file, for a bad one
         if entry is not None: self._write(entry, x)
         return x
 
@@ -160,7 +174,7 @@ class AudioLoader(Transform):
         super().__init__()
         store_attr('sr,mono,min_duration,on_error')
         self.cache = cache if cache is None or isinstance(cache, AudioCache) else \
-            AudioCache(Path.home()/'.cache'/'fastai_audio' if cache is True else cache, sr=sr, mono=mono)
+            AudioCache(Path.home()/'.cache'/'fastai_audio' if cache is True else cache)
 
     def setups(self, items):
         if self.sr is not None: return
@@ -169,10 +183,10 @@ class AudioLoader(Transform):
         if len(rates) > 1:
             warnings.warn(f'the audio files have several sample rates {dict(rates)}: all are loaded at {self.sr} Hz; '
                           f'pass AudioBlock(sr=...) to choose another')
-        if self.cache is not None: self.cache.sr = self.sr
 
     def _load(self, fn):
-        x = self.cache.load(fn) if self.cache is not None else load_audio(fn, sr=self.sr, mono=self.mono)
+        # the loader's settings, never the cache's: the cache keeps an entry per rate and channel setting
+        x = load_audio(fn, sr=self.sr, mono=self.mono) if self.cache is None else self.cache.load(fn, sr=self.sr, mono=self.mono)
         if self.min_duration and x.duration < self.min_duration:
             raise AudioLoadError(fn, f'{x.duration:.3f}s long, shorter than min_duration={self.min_duration}s')
         return x
