@@ -5,6 +5,7 @@ from .dsp import *
 from .spectrogram import *
 from .augment import *
 from .data import *
+from .models import *
 from .learner import *
 from .interpret import *
 from .inference import *
