@@ -7,7 +7,7 @@ __all__ = ['n_fft_for', 'recipe_batch_tfms', 'write_outputs', 'run_demo', 'typic
            'train_on_folder', 'predict_paths', 'main']
 
 # %% ../nbs/09_cli.ipynb #96b97b83
-import argparse, math, re, sys, tempfile, time
+import argparse, math, os, re, sys, tempfile, time
 from pathlib import Path
 import pandas as pd
 
@@ -35,12 +35,23 @@ def _save_figure(fig, fname):
     plt.close(fig)
     return fname
 
+def _out_folder(out):
+    "`out` as an absolute path, checked to be a folder that exists or can be made, and written to; else a `CLIError`"
+    # absolute: fastai's `learn.export` puts a relative name under `learn.path`, the data folder, not the current one
+    out = Path(out).expanduser().absolute()
+    if out.exists() and not out.is_dir(): raise CLIError(f'--out: {out} exists and is not a folder')
+    near = next(p for p in (out, *out.parents) if p.exists())   # the folder `mkdir` would create it in
+    if not near.is_dir(): raise CLIError(f'--out: {out} cannot be created: {near} is not a folder')
+    if not os.access(near, os.W_OK | os.X_OK): raise CLIError(f'--out: {out} cannot be written: {near} is not writable')
+    return out
+
 def write_outputs(learn, out, predict=(), interp=None):
     "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, and predictions for `predict` in `out`"
     import matplotlib.pyplot as plt
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.inference import save_weights, export_waveform_model
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
+    out.mkdir(parents=True, exist_ok=True)
     files = {}
     learn.export(out/'learner.pkl')
     files[out/'learner.pkl'] = 'the learner, for `fastai_audio predict` and `load_learner` (a pickle: trusted sources only)'
@@ -79,7 +90,7 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
     from fastai_audio.data import AudioBlock
     from fastai_audio.learner import audio_learner
     from fastai_audio.datasets import synth_audio_dataset
-    out = Path(out)
+    out = _out_folder(out)   # checked before any work
     set_seed(seed)
     path = synth_audio_dataset(out/'data'/'train', n_per_class=n_per_class, seed=seed)
     held_out = synth_audio_dataset(out/'data'/'held_out', n_per_class=max(2, n_per_class // 10), seed=seed + 1)
@@ -166,6 +177,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=10, sr=None, 
     from fastai_audio.learner import audio_learner
     data = Path(data)
     if not data.is_dir(): raise CLIError(f'the data folder {data} does not exist' if not data.exists() else f'{data} is not a folder')
+    out = _out_folder(out)   # checked before any work
     files = _audio_files([data])
     sr = sr or _common_rate(files)[0]
     if sr is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
