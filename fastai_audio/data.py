@@ -7,7 +7,7 @@ __all__ = ['CropPad', 'pad_to_longest', 'AudioCache', 'cache_audio', 'AudioLoade
            'show_batch']
 
 # %% ../nbs/04_data.ipynb #d6a62f52
-import hashlib, os, random, re, warnings
+import hashlib, inspect, os, random, re, warnings
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -16,6 +16,7 @@ from torch import Tensor
 import torch.nn.functional as F
 import soundfile as sf
 from fastcore.basics import patch, store_attr
+from fastcore.meta import delegates
 from fastcore.parallel import parallel
 from fastai.torch_core import defaults
 from fastai.data.core import TfmdDL, DataLoaders
@@ -255,35 +256,62 @@ def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='rando
                           dls_kwargs={'on_error': on_error, **({} if duration else {'before_batch': pad_to_longest})})
 
 # %% ../nbs/04_data.ipynb #8e548afc
-_AUDIO_BLOCK_ARGS = ('sr', 'duration', 'mono', 'pad', 'train_crop', 'valid_crop', 'min_duration', 'cache', 'on_error')
+_AUDIO_BLOCK_ARGS = tuple(inspect.signature(AudioBlock).parameters)   # what `AudioBlock` takes, from its signature
+
+def _loader_args():
+    "The keyword arguments fastai's `DataBlock.dataloaders` passes on to its `DataLoaders` and each `TfmdDL`"
+    from fastai.data.core import FilteredBase, DataLoader
+    sigs = (DataBlock.dataloaders, FilteredBase.dataloaders, DataLoader.__init__, TfmdDL.__init__, AudioDL.__init__)
+    return {p for f in sigs for p in inspect.signature(f).parameters if p not in ('self', 'source', 'dataset', 'kwargs')}
+
+def _check_kwargs(kwargs, where):
+    "Refuse keyword arguments that neither `AudioBlock` nor fastai's loaders take: a misspelt one would be ignored"
+    unknown = sorted(set(kwargs) - set(_AUDIO_BLOCK_ARGS) - _loader_args())
+    if unknown:
+        raise TypeError(f'{where} got unexpected keyword argument(s) {", ".join(map(repr, unknown))}; it takes the AudioBlock '
+                        f'arguments ({", ".join(_AUDIO_BLOCK_ARGS)}) and fastai DataLoaders arguments (bs, num_workers, device, ...)')
 
 def _default_batch_tfms(batch_tfms):
     return [MelSpectrogram(), SpecNormalize()] if batch_tfms is None else batch_tfms
 
+def _arch_settings(arch, kwargs, batch_tfms):
+    "The loader settings and batch transforms of the pretrained audio architecture `arch`; a conflicting setting is refused"
+    from fastai_audio.models import get_arch
+    a = get_arch(arch)
+    if a.front_end is None: return kwargs, batch_tfms
+    for k, need in (('sr', a.sr), ('mono', a.mono)):
+        if kwargs.get(k, need) != need:
+            raise ValueError(f'{a.name} needs {k}={need!r} (what its pretrained weights were trained on), got {k}={kwargs[k]!r}')
+    return {**kwargs, 'sr': a.sr, 'mono': a.mono}, (a.front_end() if batch_tfms is None else batch_tfms)
+
 class AudioDataLoaders(DataLoaders):
     "`DataLoaders` for audio classification, with factory methods for common dataset layouts"
     @classmethod
-    def _from_blocks(cls, source, path, y_block, item_tfms, batch_tfms, block_kw, **kwargs):
+    def _from_blocks(cls, source, path, y_block, item_tfms, batch_tfms, block_kw, arch=None, where='AudioDataLoaders', **kwargs):
         "Build a `DataBlock` with an `AudioBlock` from the `AudioBlock` arguments in `kwargs`, and its `DataLoaders`"
+        _check_kwargs(kwargs, where)
+        if arch is not None: kwargs, batch_tfms = _arch_settings(arch, kwargs, batch_tfms)
         audio_kw = {k: kwargs.pop(k) for k in _AUDIO_BLOCK_ARGS if k in kwargs}
         dblock = DataBlock(blocks=(AudioBlock(**audio_kw), y_block), item_tfms=item_tfms,
                            batch_tfms=_default_batch_tfms(batch_tfms), **block_kw)
         return cls.from_dblock(dblock, source, path=path, **kwargs)
 
     @classmethod
+    @delegates(AudioBlock, keep=True)
     def from_folder(cls, path, train='train', valid='valid', valid_pct=.2, seed=None, vocab=None,
-                    item_tfms=None, batch_tfms=None, **kwargs):
+                    item_tfms=None, batch_tfms=None, arch=None, **kwargs):
         "One folder per class in `path`; split by `train`/`valid` subfolders if there are, else randomly by `valid_pct`"
         path = Path(path)
         split_folders = (path/train).is_dir() and (path/valid).is_dir()
         block_kw = dict(get_items=partial(get_audio_files, folders=[train, valid]) if split_folders else get_audio_files,
                         get_y=parent_label,
                         splitter=GrandparentSplitter(train, valid) if split_folders else RandomSplitter(valid_pct, seed=seed))
-        return cls._from_blocks(path, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, **kwargs)
+        return cls._from_blocks(path, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_folder', **kwargs)
 
     @classmethod
+    @delegates(AudioBlock, keep=True)
     def from_df(cls, df, path='.', fn_col=0, label_col=1, folder=None, suff='', label_delim=None, valid_col=None,
-                fold_col=None, valid_fold=None, valid_pct=.2, seed=None, vocab=None, item_tfms=None, batch_tfms=None, **kwargs):
+                fold_col=None, valid_fold=None, valid_pct=.2, seed=None, vocab=None, item_tfms=None, batch_tfms=None, arch=None, **kwargs):
         "Files and labels from columns of `df`; validation by `valid_col`, by `fold_col == valid_fold`, or random"
         pref = f'{Path(path) if folder is None else Path(path)/folder}{os.path.sep}'
         # column names, not positions: pandas 3 no longer reads `row[0]` positionally, which fastai's ColReader relies on
@@ -296,7 +324,7 @@ class AudioDataLoaders(DataLoaders):
         y_block = MultiCategoryBlock(vocab=vocab) if label_delim else CategoryBlock(vocab=vocab)
         block_kw = dict(get_x=ColReader(fn_col, pref=pref, suff=suff), get_y=ColReader(label_col, label_delim=label_delim),
                         splitter=splitter)
-        return cls._from_blocks(df, path, y_block, item_tfms, batch_tfms, block_kw, **kwargs)
+        return cls._from_blocks(df, path, y_block, item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_df', **kwargs)
 
     @classmethod
     def from_csv(cls, path, csv_fname='labels.csv', header='infer', delimiter=',', **kwargs):
@@ -305,17 +333,23 @@ class AudioDataLoaders(DataLoaders):
         return cls.from_df(df, path, **kwargs)
 
     @classmethod
-    def from_re(cls, path, pat, files=None, valid_pct=.2, seed=None, vocab=None, item_tfms=None, batch_tfms=None, **kwargs):
+    @delegates(AudioBlock, keep=True)
+    def from_re(cls, path, pat, files=None, valid_pct=.2, seed=None, vocab=None, item_tfms=None, batch_tfms=None, arch=None, **kwargs):
         r"Label each file by the first group of the regex `pat` searched in its name (e.g. `r'^(\d+)_'` for FSDD)"
         files = get_audio_files(path) if files is None else files
         block_kw = dict(get_y=using_attr(RegexLabeller(pat), 'name'), splitter=RandomSplitter(valid_pct, seed=seed))
-        return cls._from_blocks(files, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, **kwargs)
+        return cls._from_blocks(files, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_re', **kwargs)
 
     @classmethod
-    def from_esc50(cls, path, valid_fold=5, label_col='category', **kwargs):
-        "ESC-50 as distributed (`audio/` and `meta/esc50.csv`), validating on fold `valid_fold`"
-        df = pd.read_csv(Path(path)/'meta'/'esc50.csv')
-        return cls.from_df(df, path, fn_col='filename', label_col=label_col, folder='audio', fold_col='fold',
+    def from_esc50(cls, path, valid_fold=5, label_col='category', esc10=False, **kwargs):
+        "ESC-50 (`audio/`, `meta/esc50.csv`; only its ESC-10 rows if `esc10`) or ESC-10 (`meta/esc10.csv`), validating on fold `valid_fold`"
+        path = Path(path)
+        if (path/'meta'/'esc50.csv').is_file():
+            df, folder = pd.read_csv(path/'meta'/'esc50.csv'), 'audio'
+            if esc10: df = df[df.esc10].reset_index(drop=True)
+        elif (path/'meta'/'esc10.csv').is_file(): df, folder = pd.read_csv(path/'meta'/'esc10.csv'), None
+        else: raise FileNotFoundError(f'{path} holds neither meta/esc50.csv (ESC-50) nor meta/esc10.csv (ESC-10)')
+        return cls.from_df(df, path, fn_col='filename', label_col=label_col, folder=folder, fold_col='fold',
                            valid_fold=valid_fold, **kwargs)
 
 # %% ../nbs/04_data.ipynb #018d3a39
