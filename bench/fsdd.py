@@ -10,7 +10,7 @@ import argparse, json, os, platform, time
 from pathlib import Path
 import numpy as np, torch
 from fastai_audio.all import *
-from fastai_audio.cli import recipe_batch_tfms
+from fastai_audio.recipes import recipe_batch_tfms
 
 SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
 

@@ -6,8 +6,10 @@ from .spectrogram import *
 from .augment import *
 from .data import *
 from .models import *
+from .recipes import *
 from .learner import *
 from .interpret import *
 from .inference import *
+from .audioset import *
 from .datasets import *
 from .distributed import *
