@@ -58,7 +58,8 @@ def _n_frames(n, n_fft, hop_length, center):
 def _by_chunks(f, x, n_fft, hop_length, center, *rest):
     "`f` applied to chunks of the rows of `x` (R, N), and the same rows of each of `rest`, whose STFTs hold at most `STFT_CHUNK` bins, concatenated"
     rows = max(1, STFT_CHUNK // max(_n_frames(x.shape[-1], n_fft, hop_length, center) * (n_fft // 2 + 1), 1))
-    if rows >= len(x): return f(x, *rest)
+    # a trace (`torch.jit.trace`, model export) would record the chunks of the batch size it saw: there, one piece
+    if rows >= len(x) or torch.jit.is_tracing(): return f(x, *rest)
     return torch.cat([f(*cs) for cs in zip(x.split(rows), *(r.split(rows) for r in rest))])
 
 def _stft_tf(xs, n_fft, hop_length, win, center, pad_mode):
