@@ -252,7 +252,7 @@ def _parser():
     t.add_argument('--duration', type=_number(float, 0), default=None,
                    help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")
     t.add_argument('--bs', type=_number(int, 0), default=32, help='batch size (default: %(default)s)')
-    t.add_argument('--lr', type=_number(float, 0, math.inf), default=None, help="maximum learning rate (default: the recipe's, 1e-2 from scratch, 4e-3 to fine-tune)")
+    t.add_argument('--lr', type=_number(float, 0, math.inf), default=None, help="maximum learning rate (default: the recipe's, 1e-2 from scratch, 1e-3 to fine-tune)")
     t.add_argument('--valid-pct', type=_number(float, 0, 1), default=.2, help='share of files for validation when the labels do not give a split (default: %(default)s)')
     t.add_argument('--seed', type=int, default=42, help='random seed for the split and training (default: %(default)s)')
     t.add_argument('--no-augment', action='store_true', help='train without waveform augmentations and SpecAugment')
