@@ -7,7 +7,8 @@ __all__ = ['CropPad', 'pad_to_longest', 'AudioCache', 'cache_audio', 'AudioLoade
            'show_batch']
 
 # %% ../nbs/04_data.ipynb #d6a62f52
-import hashlib, inspect, os, random, re, warnings
+import hashlib, inspect, json, os, random, re, stat, struct, tempfile, threading, warnings
+from copy import copy
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -16,15 +17,17 @@ from torch import Tensor
 import torch.nn.functional as F
 import soundfile as sf
 from fastcore.basics import patch, store_attr
+from fastcore.foundation import L
 from fastcore.meta import delegates
 from fastcore.parallel import parallel
 from fastai.torch_core import defaults
 from fastai.data.core import TfmdDL, DataLoaders
+from fastai.data.load import SkipItemException
 from fastai.data.block import TransformBlock, DataBlock, CategoryBlock, MultiCategoryBlock
 from fastai.data.transforms import (Transform, ColReader, ColSplitter, RandomSplitter, GrandparentSplitter,
                                     FuncSplitter, RegexLabeller, parent_label, using_attr, IndexSplitter)
 from fastai.vision.augment import RandTransform
-from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files
+from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files, MAX_SAMPLE, MAX_DECODED_BYTES
 from .spectrogram import MelSpectrogram, SpecNormalize
 
 # %% ../nbs/04_data.ipynb #df13adf8
@@ -60,8 +63,8 @@ class CropPad(RandTransform):
         if N > n:
             start = self._start(N - n, self.train_crop if self.training else self.valid_crop)
             y = y[..., start:start + n]
-        elif N < n and self.pad == 'repeat': y = y.repeat(1, -(-n // N))[..., :n]
-        elif N < n:
+        elif N < n and self.pad == 'repeat' and N > 0: y = y.repeat(1, -(-n // N))[..., :n]
+        elif N < n:   # an empty clip has nothing to repeat: zeros
             before = self._start(n - N, self.pad)  # 'zeros' puts the clip first, 'random' anywhere when training
             y = F.pad(y, (before, n - N - before))
         res = y.as_subclass(type(x))
@@ -76,26 +79,44 @@ def pad_to_longest(samples):
     return [(F.pad(s[0], (0, n - s[0].nsamples)), *s[1:]) for s in samples]
 
 # %% ../nbs/04_data.ipynb #a854b3e6
-_NPY_HEADER = re.compile(rb"\{'descr': '<f4', 'fortran_order': False, 'shape': \((\d+), (\d+)\), \} *\n")
+_MAGIC = b'FAUDIO\x01\n'               # an entry: magic, key digest, rate, channels, frames, then float32 (C, N) samples
+_HEAD = struct.Struct('<8s32sqqq')
+_SUFFIX = '.fac'
+_MAX_SR = 10_000_000                   # a rate above this (or <= 0) is not a sane entry
+_PROBE = 1 << 16                       # bytes of each end of a file that go into its key
+_WARN_LOCK = threading.Lock()
 
-def _read_entry(entry):
-    "The float32 (C+1, N) array in the cache file `entry`; `None` if there is none or it is not a whole entry"
-    # one open and one read: `np.load` parses every header with `ast` and `mmap_mode` maps each file, 4-6x slower per clip
+def _fingerprint(fn):
+    "What identifies `fn` as it is now on disk: path, device, inode, size, times, and a hash of its first and last 64 KiB; None if unreadable"
+    try:
+        if not stat.S_ISREG(os.stat(fn).st_mode): return None   # a FIFO is never opened: it would wait for a writer
+        fd = os.open(fn, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_BINARY', 0))
+    except (OSError, ValueError): return None
+    try:
+        st = os.fstat(fd)
+        h = hashlib.blake2b(os.pread(fd, _PROBE, 0), digest_size=16)
+        if st.st_size > _PROBE: h.update(os.pread(fd, _PROBE, max(_PROBE, st.st_size - _PROBE)))
+    except OSError: return None
+    finally: os.close(fd)
+    # ctime too: `tar -x` and `rsync -t` restore size and mtime, but any write moves ctime; the content hash covers
+    # rewrites within one clock tick, and an inode reused after a delete
+    return f'{os.path.abspath(fn)}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|{h.hexdigest()}'
+
+def _read_entry(entry, digest, sr, mono):
+    "The samples (C, N) and rate in the cache file `entry` if it is whole and sane, and was written for `digest` at `sr` (any if None), `mono` or not; else None"
     try:
         with open(entry, 'rb') as f:
-            pre = f.read(10)
-            if pre[:6] != b'\x93NUMPY': return None
-            m = _NPY_HEADER.fullmatch(f.read(int.from_bytes(pre[8:10], 'little'))) if pre[6:8] == b'\x01\x00' else None
-            if m is not None:
-                rows,cols = int(m[1]),int(m[2])
-                a = np.fromfile(f, '<f4', rows * cols)
-                return a.reshape(rows, cols) if a.size == rows * cols else None
-        return np.load(entry).astype(np.float32, copy=False)   # a header written otherwise: numpy's general reader
-    except (FileNotFoundError, ValueError, EOFError): return None  # no entry, or one cut short
-
-def _fits(a, sr, mono):
-    "Whether the entry `a` (C+1, N) holds audio at `sr` (any rate if `None`) with one channel if `mono`"
-    return a.shape[1] > 0 and (sr is None or int(a[0, 0]) == sr) and (not mono or a.shape[0] == 2)
+            head = f.read(_HEAD.size)
+            if len(head) < _HEAD.size: return None
+            magic,key,rate,c,n = _HEAD.unpack(head)
+            if magic != _MAGIC or key != digest or not 0 < rate <= _MAX_SR or (sr is not None and rate != sr): return None
+            if not (0 < c <= 256 and 0 < n and c * n * 4 <= MAX_DECODED_BYTES) or (mono and c != 1): return None
+            a = np.fromfile(f, '<f4', c * n)
+            if a.size != c * n or f.read(1): return None           # cut short, or more than it says
+    except (OSError, ValueError): return None
+    hi,lo = (a.max(), a.min())
+    if not (lo >= -MAX_SAMPLE and hi <= MAX_SAMPLE): return None   # NaN, inf or absurd values: never served
+    return a.reshape(c, n), int(rate)
 
 class _Own:
     "The default of `AudioCache.load`'s settings: the cache's own"
@@ -103,44 +124,65 @@ class _Own:
 _OWN = _Own()
 
 class AudioCache:
-    "Decoded waveforms of audio files, kept as `.npy` files in `path`; loaded at `sr` (the file's rate if `None`), `mono` or not, unless the caller asks for others"
+    "Decoded waveforms of audio files, kept in `path`; loaded at `sr` (the file's rate if `None`), `mono` or not, unless the caller asks for others"
     def __init__(self, path, sr=None, mono=True):
-        self.path,self.sr,self.mono = Path(path).expanduser(),sr,mono
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.path,self.sr,self.mono,self.writable = Path(path).expanduser(),sr,mono,True
+        try: self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as e: self._cannot_write(e)
+
+    def __getstate__(self): return {**self.__dict__, 'writable': True}   # another process may write where this one could not
 
     def _settings(self, sr, mono): return (self.sr if sr is _OWN else sr),(self.mono if mono is _OWN else mono)
 
+    def _key(self, fn, sr, mono):
+        "The entry's name and the digest it carries, for `fn` as it is now loaded at `sr`, `mono` or not; None if `fn` cannot be read"
+        fp = _fingerprint(fn)
+        if fp is None: return None
+        digest = hashlib.sha256(f'{fp}|{sr}|{mono}'.encode()).digest()
+        return self.path/f'{digest[:20].hex()}{_SUFFIX}', digest
+
     def entry(self, fn, sr=_OWN, mono=_OWN):
         "Cache file for `fn` as it is now on disk, loaded at `sr`, `mono` or not (a changed file or setting gets another entry)"
-        sr,mono = self._settings(sr, mono)
-        try: st = os.stat(fn)
-        except OSError: return None
-        # device and inode too: a path that comes to name another file (moved, re-linked) never finds the old entry
-        key = f'{os.path.abspath(fn)}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{sr}|{mono}'
-        return self.path/f'{hashlib.sha1(key.encode()).hexdigest()}.npy'
+        key = self._key(fn, *self._settings(sr, mono))
+        return None if key is None else key[0]
 
     def load(self, fn, sr=_OWN, mono=_OWN):
         "`fn` as an `AudioTensor` at `sr`, `mono` or not (the cache's own settings unless given): decoded with `load_audio` the first time, read from the cache afterwards"
         sr,mono = self._settings(sr, mono)
-        entry = self.entry(fn, sr, mono)
-        a = None if entry is None else _read_entry(entry)
-        # the entry's own rate and channels are checked too: one written with other settings is decoded again, never served
-        if a is not None and _fits(a, sr, mono): return AudioTensor(torch.from_numpy(a[1:]), sr=int(a[0, 0]))
+        key = self._key(fn, sr, mono)
+        got = None if key is None else _read_entry(*key, sr, mono)
+        if got is not None: return AudioTensor(torch.from_numpy(got[0]), sr=got[1])
         x = load_audio(fn, sr=sr, mono=mono)   # raises AudioLoadError, naming the file, for a bad one
-        if entry is not None: self._write(entry, x)
+        # written only if the file did not change while it was decoded, so an entry always holds what its key names
+        if key is not None and self.writable and self._key(fn, sr, mono) == key: self._write(*key, x)
         return x
 
-    def _write(self, entry, x):
-        # row 0 holds the sample rate, so an entry is self-contained; written aside then renamed, atomically
-        a = np.concatenate([np.full((1, x.shape[1]), x.sr, np.float32), x.numpy()])
+    def _write(self, entry, digest, x):
+        "Write `x` aside then rename it into place, atomically; a cache that cannot be written is left for plain decoding"
         tmp = entry.with_name(f'{entry.stem}.{os.getpid()}.{random.getrandbits(32)}.tmp')
-        with open(tmp, 'wb') as f: np.save(f, a)
-        os.replace(tmp, entry)
+        try:
+            with open(tmp, 'wb') as f:
+                f.write(_HEAD.pack(_MAGIC, digest, x.sr, *x.shape))
+                f.write(np.ascontiguousarray(x.numpy(), '<f4').data)
+            os.replace(tmp, entry)
+        except OSError as e:
+            try: tmp.unlink()
+            except OSError: pass
+            self._cannot_write(e)
 
-    def __len__(self): return len(list(self.path.glob('*.npy')))
+    def _cannot_write(self, e):
+        with _WARN_LOCK:   # threads of `cache_audio` may all fail at once: one warning
+            if not self.writable: return
+            self.writable = False
+        warnings.warn(f'AudioCache: cannot write to {self.path} ({e.strerror or e}): files are decoded without caching from now on')
+
+    def _files(self, *patterns): return [f for p in patterns for f in self.path.glob(p)]
+    def __len__(self): return len(self._files(f'*{_SUFFIX}'))
     def clear(self):
-        "Delete every entry"
-        for f in self.path.glob('*.npy'): f.unlink()
+        "Delete every entry, the temporary files of writes that did not finish, and the entries of older versions (`.npy`)"
+        for f in self._files(f'*{_SUFFIX}', '*.tmp', '*.npy'):
+            try: f.unlink()
+            except FileNotFoundError: pass
 
 # %% ../nbs/04_data.ipynb #f8c059e1
 def cache_audio(files, path, sr=None, mono=True, n_workers=None, progress=True):
@@ -154,33 +196,54 @@ def cache_audio(files, path, sr=None, mono=True, n_workers=None, progress=True):
     return cache, dict(o for o in failed if o is not None)
 
 # %% ../nbs/04_data.ipynb #fdca09b9
-def _header_sample(files, n_max):
-    "The soundfile headers of (a seeded sample of `n_max` of) `files`, without the unreadable ones"
-    files = list(files)
-    if len(files) > n_max: files = random.Random(0).sample(files, n_max)
-    infos = []
+def _files_of(items, n_max=None):
+    "The file names of (a seeded sample of `n_max` of) `items`; a `TfmdLists` gives them through the transforms before the loader"
+    idx = range(len(items))
+    if n_max is not None and len(idx) > n_max: idx = sorted(random.Random(0).sample(idx, n_max))
+    return [items[i] for i in idx]
+
+def _headers(files):
+    "(file, soundfile header) of each of `files` that is a readable regular file (a FIFO is never opened)"
+    res = []
     for f in files:
-        try: infos.append(sf.info(str(f)))
+        try:
+            if stat.S_ISREG(os.stat(f).st_mode): res.append((f, sf.info(str(f))))
         except Exception: pass  # unreadable files are reported when they are loaded
-    return infos
+    return res
 
 def _common_rate(files, n_max=1000):
     "Most common sample rate among (a seeded sample of `n_max` of) `files`, and the counts of the rates seen"
-    rates = Counter(info.samplerate for info in _header_sample(files, n_max))
+    rates = Counter(info.samplerate for _, info in _headers(_files_of(list(files), n_max)))
     return (rates.most_common(1)[0][0] if rates else None), rates
+
+def _one_channel_count(headers):
+    "The channel count every file of `headers` has; a ValueError naming a file of each count if they differ"
+    first = {}
+    for f, info in headers: first.setdefault(info.channels, f)
+    if len(first) > 1:
+        kinds = ', '.join(f'{f} has {c}' for c, f in sorted(first.items()))
+        raise ValueError(f'mono=False needs every file to have the same number of channels, but {kinds}: load them with '
+                         'mono=True (channels averaged), or keep the files of one kind')
+    return next(iter(first), None)
 
 class AudioLoader(Transform):
     "Load a file as an `AudioTensor` at `sr` (the data's most common rate when `None`), via `cache` if given"
+    train_setup = False   # set up on every item, validation too: a stereo file there must be found before training
     def __init__(self, sr=None, mono=True, min_duration=None, cache=None, on_error='raise'):
         super().__init__()
         store_attr('sr,mono,min_duration,on_error')
+        self.n_channels = None   # with mono=False: the channel count of every file, found at setup
         self.cache = cache if cache is None or isinstance(cache, AudioCache) else \
             AudioCache(Path.home()/'.cache'/'fastai_audio' if cache is True else cache)
 
     def setups(self, items):
+        if self.sr is not None and self.mono: return
+        # mono=False reads every header: files of different channel counts cannot share a batch, refused now rather than at collate
+        headers = _headers(_files_of(items, None if not self.mono else 1000))
+        if not self.mono: self.n_channels = _one_channel_count(headers)
         if self.sr is not None: return
-        files = getattr(items, 'items', items)
-        self.sr,rates = _common_rate(files)
+        rates = Counter(info.samplerate for _, info in headers)
+        self.sr = rates.most_common(1)[0][0] if rates else None
         if len(rates) > 1:
             warnings.warn(f'the audio files have several sample rates {dict(rates)}: all are loaded at {self.sr} Hz; '
                           f'pass AudioBlock(sr=...) to choose another')
@@ -190,6 +253,9 @@ class AudioLoader(Transform):
         x = load_audio(fn, sr=self.sr, mono=self.mono) if self.cache is None else self.cache.load(fn, sr=self.sr, mono=self.mono)
         if self.min_duration and x.duration < self.min_duration:
             raise AudioLoadError(fn, f'{x.duration:.3f}s long, shorter than min_duration={self.min_duration}s')
+        nch = getattr(self, 'n_channels', None)
+        if not self.mono and nch is not None and x.nchannels != nch:   # a file changed since setup, or one given later
+            raise AudioLoadError(fn, f'has {x.nchannels} channels but the data {nch}: with mono=False every file needs {nch}')
         return x
 
     def encodes(self, fn:(str, Path)):
@@ -198,6 +264,12 @@ class AudioLoader(Transform):
             if self.on_error == 'raise': raise
             # an empty stand-in that carries the error: `AudioDL` leaves such items out, `CropPad` refuses them
             return AudioTensor(torch.zeros(1, 0), sr=self.sr, load_error=e)
+
+    def uncached(self):
+        "This loader without its cache: for inference, which must neither need the trainer's cache folder nor write into it"
+        if self.cache is None: return self
+        res = copy(self); res.cache = None
+        return res
 
 # %% ../nbs/04_data.ipynb #b690f583
 def _check_items(dataset, n_workers=None):
@@ -212,23 +284,41 @@ def _check_items(dataset, n_workers=None):
     bad_idx = {i for i, *_ in bad}
     return [i for i in range(len(dataset)) if i not in bad_idx], {fn: reason for _, fn, reason in bad}
 
-def _report_skipped(skipped, n):
+def _report_skipped(skipped, n, later=False):
     lines = '\n'.join(f'  {fn}: {reason}' for fn, reason in skipped.items())
-    warnings.warn(f'skipped {len(skipped)} of {n} audio files that could not be loaded:\n{lines}')
+    what = (f'skipped {len(skipped)} audio file(s) that loaded when the DataLoaders were made but not any more' if later
+            else f'skipped {len(skipped)} of {n} audio files that could not be loaded')
+    warnings.warn(f'{what}:\n{lines}')
 
 # %% ../nbs/04_data.ipynb #bbf32d82
+def _error_of(item):
+    "The load error an `AudioLoader` stand-in in `item` (a sample tuple or a clip) carries, or None"
+    return getattr(item[0] if isinstance(item, tuple) and len(item) else item, 'load_error', None)
+
 class AudioDL(TfmdDL):
-    "A `TfmdDL` for audio that can skip unreadable files (`on_error='skip'`) and play clips in `show_batch`"
+    "A `TfmdDL` for audio that can skip unreadable files (`on_error='skip'`), also files that break later, and play clips in `show_batch`"
     def __init__(self, dataset=None, on_error='raise', **kwargs):
         if on_error not in ('raise', 'skip'): raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
-        self.on_error,self.skipped,self._keep = on_error,{},None
+        self.on_error,self.skipped,self._keep,self._late,self._late_log = on_error,{},None,{},None
         if on_error == 'skip' and dataset is not None and len(dataset):
             if not hasattr(dataset, '_audio_check'):
                 dataset._audio_check = _check_items(dataset)
                 if dataset._audio_check[1]: _report_skipped(dataset._audio_check[1], len(dataset))
+            # shared by every loader of this dataset (`new`, `test_dl`, `Interpretation`): one list of the items in use
             self._keep,self.skipped = dataset._audio_check
-            kwargs['n'] = len(self._keep)
         super().__init__(dataset, **kwargs)
+
+    @property
+    def n(self): return self._n if self._keep is None else len(self._keep)
+    @n.setter
+    def n(self, v): self._n = v
+
+    @property
+    def items(self):
+        "The dataset's items this loader gives: without the skipped ones, so position `i` in `get_preds` is `items[i]`"
+        items = self.dataset.items
+        if self._keep is None or len(self._keep) == len(items): return items
+        return items.iloc[self._keep] if hasattr(items, 'iloc') else L(items)[self._keep]
 
     def get_idxs(self):
         if self._keep is None: return super().get_idxs()
@@ -236,7 +326,41 @@ class AudioDL(TfmdDL):
 
     def create_item(self, s):
         # `s=None` asks for a sample item (fastai's one-pass type check): take one that loads
-        return super().create_item(self._keep[0] if s is None and self._keep else s)
+        item = super().create_item(self._keep[0] if s is None and self._keep else s)
+        err = _error_of(item) if self.on_error == 'skip' else None
+        if err is None: return item
+        # a file that broke after the check (rewritten, deleted): left out of its batch, reported after the pass
+        if self._late_log is not None and torch.utils.data.get_worker_info() is not None:
+            with open(self._late_log, 'a') as f: f.write(json.dumps([s, os.fsdecode(err.fn), err.reason]) + '\n')
+        else: self._late[s] = (err.fn, err.reason)
+        raise SkipItemException()
+
+    def before_iter(self):
+        super().before_iter()
+        self._collect_late()
+        if self.on_error == 'skip' and self.fake_l.num_workers > 0:   # worker processes report late skips through a file
+            fd, self._late_log = tempfile.mkstemp(prefix='fastai_audio_skipped_', suffix='.jsonl'); os.close(fd)
+
+    def after_iter(self):
+        super().after_iter()
+        self._collect_late()
+
+    def _collect_late(self):
+        "Take the files skipped while iterating out of the items in use, add them to `skipped`, and warn once about them"
+        if self._late_log is not None:
+            try:
+                with open(self._late_log) as f: rows = [json.loads(l) for l in f if l.endswith('\n')]
+                os.unlink(self._late_log)
+            except OSError: rows = []
+            self._late_log = None
+            for i, fn, reason in rows: self._late[i] = (Path(fn), reason)
+        if not self._late or self._keep is None: self._late = {}; return
+        late, self._late = self._late, {}
+        self._keep[:] = [i for i in self._keep if i not in late]   # in place: the dataset's other loaders see it too
+        new = {fn: r for fn, r in late.values() if fn not in self.skipped}
+        self.skipped.update(new)
+        if new: _report_skipped(new, len(self.dataset), later=True)
+
 
     def new(self, dataset=None, cls=None, **kwargs):
         return super().new(dataset, cls, **{'on_error': self.on_error, **kwargs})
