@@ -357,6 +357,9 @@ class AudioDL(TfmdDL):
         if not self._late or self._keep is None: self._late = {}; return
         late, self._late = self._late, {}
         self._keep[:] = [i for i in self._keep if i not in late]   # in place: the dataset's other loaders see it too
+        # and out of this pass's indices, in place: `get_preds` reorders its results by that very list after the pass
+        idxs = getattr(self, '_DataLoader__idxs', None)
+        if isinstance(idxs, list): idxs[:] = [i for i in idxs if i not in late]
         new = {fn: r for fn, r in late.values() if fn not in self.skipped}
         self.skipped.update(new)
         if new: _report_skipped(new, len(self.dataset), later=True)

@@ -42,7 +42,8 @@ def hear_top_losses(self:ClassificationInterpretation, k=9, largest=True):
     from IPython.display import HTML
     losses, idx = self.top_losses(k, largest)
     _, preds, targs, decoded, _ = self[idx]
-    clips = [self.dl.do_item(int(i))[0] for i in idx]
+    keep = getattr(self.dl, '_keep', None)   # position i of the losses is the i-th item in use, not of the dataset, after skips
+    clips = [self.dl.do_item(int(i) if keep is None else keep[int(i)])[0] for i in idx]
     for x, p, t, d, l in zip(clips, preds, targs, decoded, losses):
         _display(HTML(f'<b>{self.vocab[d]}</b> / {self.vocab[t]} / {l.item():.2f} / {p.max().item():.2f} (prediction/actual/loss/probability)'), x.hear())
     return clips
