@@ -6,9 +6,9 @@
 __all__ = ['write_outputs', 'run_demo', 'CLIError', 'train_on_folder', 'predict_paths', 'tag_paths', 'main']
 
 # %% ../nbs/09_cli.ipynb #96b97b83
-import argparse, math, os, re, sys, tempfile, time
+import argparse, contextlib, math, os, re, sys, tempfile, time
 from pathlib import Path
-import pandas as pd
+import numpy as np, pandas as pd
 from .recipes import n_fft_for, recipe_batch_tfms, recipe_lr, typical_duration
 
 # %% ../nbs/09_cli.ipynb #d40eceec
@@ -28,6 +28,11 @@ def _out_folder(out):
     if not os.access(near, os.W_OK | os.X_OK): raise CLIError(f'--out: {out} cannot be written: {near} is not writable')
     return out
 
+def _readable_by_all(*fns):
+    "Give `fns` the mode of a new file (0o644 with the usual umask): safetensors writes 0o600, too private for a file to share"
+    mask = os.umask(0); os.umask(mask)
+    for fn in fns: os.chmod(fn, 0o666 & ~mask)
+
 def write_outputs(learn, out, predict=(), interp=None):
     "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, and predictions for `predict` in `out`"
     import matplotlib.pyplot as plt
@@ -35,21 +40,31 @@ def write_outputs(learn, out, predict=(), interp=None):
     from fastai_audio.inference import save_weights, export_waveform_model
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
-    files = {}
-    learn.export(out/'learner.pkl')
-    files[out/'learner.pkl'] = 'the learner, for `fastai_audio predict` and `load_learner` (a pickle: trusted sources only)'
-    weights, config = save_weights(learn, out/'weights')
-    files[weights] = 'the weights, safe to share: loading them runs no code (`load_weights`)'
-    files[config] = 'what the weights need: classes, architecture, sample rate, clip length, spectrogram settings'
-    files[export_waveform_model(learn, out/'waveform_model.pt')] = 'TorchScript: waveform at the training rate -> class probabilities'
-    learn.dls.train.show_batch(max_n=9, show=True)
-    files[_save_figure(plt.gcf(), out/'show_batch.png')] = 'a training batch as the model sees it'
-    interp = interp or ClassificationInterpretation.from_learner(learn)
-    interp.plot_confusion_matrix(figsize=(6, 6))
-    files[_save_figure(plt.gcf(), out/'confusion_matrix.png')] = 'the confusion matrix of the validation set'
-    if len(predict):
-        learn.predict_files(list(predict), fname=out/'predictions.csv')
-        files[out/'predictions.csv'] = f'predicted label and class probabilities of {len(predict)} files'
+    files, started = {}, []   # `started`: each file this call began to write, removed again if a later one fails
+    def write(fn, what, save):
+        started.append(fn)
+        save(fn)
+        files[fn] = what
+    try:
+        write(out/'learner.pkl', 'the learner, for `fastai_audio predict` and `load_learner` (a pickle: trusted sources only)', learn.export)
+        started += [out/'weights.safetensors', out/'weights.pth', out/'weights.json']
+        weights, config = save_weights(learn, out/'weights')
+        _readable_by_all(weights, config)
+        files[weights] = 'the weights, safe to share: loading them runs no code (`load_weights`)'
+        files[config] = 'what the weights need: classes, architecture, sample rate, clip length, spectrogram settings'
+        write(out/'waveform_model.pt', 'TorchScript: waveform at the training rate -> class probabilities',
+              lambda fn: export_waveform_model(learn, fn))
+        learn.dls.train.show_batch(max_n=9, show=True)
+        write(out/'show_batch.png', 'a training batch as the model sees it', lambda fn: _save_figure(plt.gcf(), fn))
+        interp = interp or ClassificationInterpretation.from_learner(learn)
+        interp.plot_confusion_matrix(figsize=(6, 6))
+        write(out/'confusion_matrix.png', 'the confusion matrix of the validation set', lambda fn: _save_figure(plt.gcf(), fn))
+        if len(predict):
+            write(out/'predictions.csv', f'predicted label and class probabilities of {len(predict)} files',
+                  lambda fn: learn.predict_files(list(predict), fname=fn))
+    except BaseException:
+        for fn in started: Path(fn).unlink(missing_ok=True)   # no half set of outputs that looks like a model
+        raise
     return files
 
 # %% ../nbs/09_cli.ipynb #b916ac13
@@ -63,6 +78,61 @@ def _report(learn, interp, n_confused=5):
 def _print_files(files):
     print('wrote:')
     for fn, what in files.items(): print(f'  {fn}: {what}')
+
+@contextlib.contextmanager
+def _log_friendly(learn):
+    "Within it, `learn` prints fastai's epoch table without progress bars if the output is a log, not a terminal"
+    from fastai.callback.core import Callback
+    from fastai.callback.progress import ProgressCallback
+    from fastai.imports import noop   # fastai's own, not fastcore's: `no_logging` sets this one
+    import fastprogress.fastprogress as fp
+    # console bars are `\r` lines, one per batch, in a log; a notebook's bars are widgets and stay
+    if sys.stdout.isatty() or fp.master_bar is not fp.ConsoleMasterBar or not any(isinstance(cb, ProgressCallback) for cb in learn.cbs): yield; return
+    class EpochTable(Callback):
+        "The table `ProgressCallback` prints, formatted as it does, and nothing else"
+        order = ProgressCallback.order
+        def before_fit(self):
+            self.names, self.old_logger = None, None
+            if self.learn.logger is not noop:   # fastai silences the logger in `get_preds`
+                self.old_logger, self.learn.logger = self.learn.logger, self.write
+                self.write(self.recorder.metric_names)
+        def after_fit(self):
+            if self.old_logger is not None: self.learn.logger = self.old_logger
+        def write(self, log):
+            cells = [f'{v:.6f}' if isinstance(v, float) else str(v) for v in log]
+            if self.names is None:
+                self.names = [n.ljust(8) for n in cells]
+                print('  '.join(self.names), flush=True)
+            else: print(''.join(c.ljust(len(n) + 2) for c, n in zip(cells, self.names)).rstrip(), flush=True)
+    table = EpochTable()
+    learn.remove_cb(ProgressCallback)
+    learn.add_cb(table)
+    try: yield
+    finally:
+        learn.remove_cb(table)
+        learn.add_cb(ProgressCallback())
+
+def _fit(learn, epochs, lr, pretrained=False):
+    "fastai's `fine_tune` (one epoch with the body frozen, then the rest) for pretrained models, else `fit_one_cycle`; stopped by a `CLIError` at the first loss that is not finite"
+    import torch
+    from fastai.callback.core import Callback, CancelFitException
+    diverged = []
+    class StopIfNonFinite(Callback):
+        "Stop at a loss of NaN or infinity: the weights that gave it are of no use, and nothing should be saved from them"
+        def before_fit(self):
+            if diverged: raise CancelFitException()   # `fine_tune`'s second fit, after a first that diverged
+        def after_loss(self):
+            if not torch.isfinite(self.loss).all():
+                diverged.append(f'the {"training" if self.training else "validation"} loss became {self.loss.mean().item()} '
+                                f'in epoch {self.epoch + 1}, batch {self.iter + 1}')
+                raise CancelFitException()
+    if not pretrained: learn.fit_one_cycle(epochs, lr, cbs=StopIfNonFinite())
+    elif epochs == 1: learn.fit_one_cycle(1, lr, cbs=StopIfNonFinite())
+    else: learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=StopIfNonFinite())
+    bad = [k for k, t in learn.model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]
+    if bad and not diverged: diverged.append(f'{len(bad)} weight tensors are not finite, e.g. {bad[0]}')
+    if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; nothing was written (try a lower --lr, '
+                                f'e.g. {lr / 10:g}, and check the data)', status=1)
 
 def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, arch='resnet18'):
     "Train `arch` from scratch on generated data in `out` with the recipe, print a report, write the outputs; return `(learn, files)`"
@@ -81,10 +151,11 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
                     get_y=parent_label, splitter=RandomSplitter(valid_pct=.2, seed=seed),
                     batch_tfms=recipe_batch_tfms(16000)).dataloaders(path, bs=bs, num_workers=0)
     learn = audio_learner(dls, getattr(fv, arch), pretrained=False, metrics=accuracy)
-    learn.fit_one_cycle(epochs, lr)
-    interp = ClassificationInterpretation.from_learner(learn)
-    _report(learn, interp)
-    files = write_outputs(learn, out, get_audio_files(held_out), interp)
+    with _log_friendly(learn):
+        _fit(learn, epochs, lr)
+        interp = ClassificationInterpretation.from_learner(learn)
+        _report(learn, interp)
+        files = write_outputs(learn, out, get_audio_files(held_out), interp)
     preds = pd.read_csv(out/'predictions.csv')
     print(f"held-out accuracy: {(preds.label == preds.file.map(lambda f: Path(f).parent.name)).mean():.4f} ({len(preds)} files)")
     return learn, files
@@ -113,60 +184,131 @@ def _audio_files(paths):
     if not files: raise CLIError(f'no audio files ({", ".join(audio_extensions[:4])}, ...) in {", ".join(map(str, paths))}')
     return files
 
-def _labels_dls(data, labels, files, **kwargs):
-    "`AudioDataLoaders` for `data` labelled as `labels` says ('folder', 're:PATTERN' or 'csv:FILE')"
-    from fastai_audio.data import AudioDataLoaders
+def _first_line(e): return (str(e).strip().splitlines() or [''])[0]
+
+def _read_labels_csv(csv, data):
+    "The rows of the labels file `csv` as strings, absolute file names made relative to `data`, `is_valid` as booleans; each problem a `CLIError`"
+    try: df = pd.read_csv(csv, dtype=str, keep_default_na=False)   # strings: a file named `7` or a label `nan` stay as they are
+    except pd.errors.EmptyDataError: raise CLIError(f'--labels: {csv} is empty; it needs a header and rows of file,label') from None
+    except (ValueError, UnicodeDecodeError) as e:   # pandas' ParserError is a ValueError
+        raise CLIError(f'--labels: {csv} is not a CSV file of file,label rows ({type(e).__name__}: {_first_line(e)})') from None
+    if df.shape[1] < 2: raise CLIError(f'--labels: {csv} needs two columns, file and label; it has {list(df.columns)}')
+    if not len(df): raise CLIError(f'--labels: {csv} has a header and no rows')
+    fn, lab = df.columns[:2]
+    for col, what in ((fn, 'file name'), (lab, 'label')):
+        empty = np.flatnonzero(df[col].str.strip() == '')
+        if len(empty): raise CLIError(f'--labels: {len(empty)} row(s) of {csv} have no {what}, e.g. line {empty[0] + 2}')
+    # `from_df` puts each name after `data/`: an absolute name would be doubled, so it is made relative (`..` if need be)
+    df[fn] = [os.path.relpath(f, data) if os.path.isabs(f) else f for f in df[fn]]
+    missing = [f for f in df[fn] if not (Path(data)/f).is_file()]
+    if missing: raise CLIError(f'--labels: {len(missing)} files listed in {csv} are not in {data}, e.g. {missing[0]}')
+    if 'is_valid' in df:
+        flags = df.is_valid.str.strip().str.lower().map({'true': True, 'false': False, '1': True, '0': False})
+        if flags.isna().any():
+            i = np.flatnonzero(flags.isna())[0]
+            raise CLIError(f'--labels: is_valid in {csv} must be True or False, got {df.is_valid[i]!r} on line {i + 2}')
+        df['is_valid'] = flags.astype(bool)
+        if df.is_valid.all(): raise CLIError(f'--labels: every row of {csv} is_valid: no file is left to train on')
+        if not df.is_valid.any(): raise CLIError(f'--labels: no row of {csv} is_valid: nothing to validate on (leave out the column for a random split)')
+        unseen = sorted(set(df[lab][df.is_valid]) - set(df[lab][~df.is_valid]))
+        if unseen: raise CLIError(f'--labels: {len(unseen)} class(es) in {csv} have validation rows and no training rows, e.g. {unseen[0]!r}')
+    return df
+
+def _labels(data, labels, files):
+    "`labels` ('folder', 're:PATTERN' or 'csv:FILE') checked against `files` before any work: `(kind, arg, {file: label})`"
     kind, _, arg = labels.partition(':')
-    if kind == 'folder' and not arg: return AudioDataLoaders.from_folder(data, **kwargs)
-    if kind == 're' and arg:
+    data = Path(data)
+    if kind == 'folder' and not arg:
+        label_of = {f: f.parent.name for f in files}
+        if all(f.parent.absolute() == data.absolute() for f in files):
+            raise CLIError(f"--labels folder: the {len(files)} files are all in {data} itself, so they are one class; put each class "
+                           f"in a folder of its own, or take the labels from the file names (--labels 're:^([^_]+)_', the text "
+                           f"before the first '_') or from a file (--labels csv:FILE)")
+    elif kind == 're' and arg:
         try: pat = re.compile(arg)
-        except re.error as e: raise CLIError(f'--labels: bad regular expression {arg!r}: {e}')
+        except re.error as e: raise CLIError(f'--labels: bad regular expression {arg!r}: {e}') from None
         if pat.groups < 1: raise CLIError(f'--labels: the pattern {arg!r} needs a group, e.g. re:^(\\d+)_')
-        unmatched = [f for f in files if not pat.search(f.name)]
+        matches = {f: pat.search(f.name) for f in files}
+        unmatched = [f for f, m in matches.items() if not m]
         if unmatched: raise CLIError(f'--labels: {len(unmatched)} file names do not match {arg!r}, e.g. {unmatched[0]}')
-        return AudioDataLoaders.from_re(data, arg, files=files, **kwargs)
-    if kind == 'csv' and arg:
-        csv = Path(arg) if Path(arg).is_absolute() else Path(data)/arg
+        empty = [f for f, m in matches.items() if not m.group(1)]
+        if empty: raise CLIError(f"--labels: the group of {arg!r} is empty in {len(empty)} file names, e.g. {empty[0].name}; "
+                                 f"make it match one character or more (+, not *)")
+        label_of = {f: m.group(1) for f, m in matches.items()}
+    elif kind == 'csv' and arg:
+        csv = Path(arg) if Path(arg).is_absolute() else data/arg
         if not csv.is_file(): raise CLIError(f'--labels: {csv} does not exist')
-        df = pd.read_csv(csv)
-        if df.shape[1] < 2: raise CLIError(f'--labels: {csv} needs two columns, file and label')
-        missing = [f for f in df.iloc[:, 0] if not (Path(data)/f).exists()]
-        if missing: raise CLIError(f'--labels: {len(missing)} files listed in {csv} are not in {data}, e.g. {missing[0]}')
-        return AudioDataLoaders.from_df(df, data, valid_col='is_valid' if 'is_valid' in df else None, **kwargs)
-    raise CLIError(f"--labels must be 'folder', 're:PATTERN' or 'csv:FILE', got {labels!r}")
+        arg = _read_labels_csv(csv, data)
+        label_of = dict(zip((Path(os.path.normpath(data/f)) for f in arg.iloc[:, 0]), arg.iloc[:, 1]))
+    else: raise CLIError(f"--labels must be 'folder', 're:PATTERN' or 'csv:FILE', got {labels!r}")
+    classes = set(label_of.values())
+    if len(classes) < 2: raise CLIError(f'--labels {labels}: every file has the label {classes.pop()!r}; a classifier needs two classes or more')
+    return kind, arg, label_of
+
+def _labels_dls(data, labels, files, **kwargs):
+    "`AudioDataLoaders` for `data` labelled as `labels` says ('folder', 're:PATTERN' or 'csv:FILE'), checked by `_labels`"
+    from fastai_audio.data import AudioDataLoaders
+    kind, arg, _ = _labels(data, labels, files) if isinstance(labels, str) else labels
+    if kind == 'folder': return AudioDataLoaders.from_folder(data, **kwargs)
+    if kind == 're': return AudioDataLoaders.from_re(data, arg, files=files, **kwargs)
+    return AudioDataLoaders.from_df(arg, data, valid_col='is_valid' if 'is_valid' in arg else None, **kwargs)
 
 # %% ../nbs/09_cli.ipynb #36171198
-def _valid_files(dls, data):
-    "The validation files of `dls`: its items, or the file column of its rows when it was built from a DataFrame"
-    items = dls.valid_ds.items
-    return [Path(data)/f for f in items.iloc[:, 0]] if isinstance(items, pd.DataFrame) else list(items)
+def _item_files(ds, data):
+    "The files of the dataset `ds`: its items, or the file column of its rows when it was built from a DataFrame"
+    items = ds.items
+    return [Path(os.path.normpath(Path(data)/f)) for f in items.iloc[:, 0]] if isinstance(items, pd.DataFrame) else list(items)
 
-def _fit(learn, epochs, lr, pretrained):
-    "fastai's `fine_tune` (one epoch with the body frozen, then the rest) for pretrained models, else `fit_one_cycle`"
-    if not pretrained: learn.fit_one_cycle(epochs, lr)
-    elif epochs == 1: learn.fit_one_cycle(1, lr)
-    else: learn.fine_tune(epochs - 1, lr, freeze_epochs=1)
+def _valid_files(dls, data):
+    "The validation files of `dls`"
+    return _item_files(dls.valid_ds, data)
+
+def _check_split(dls, data, label_of, bs):
+    "Refuse a split the model cannot learn or be measured on (after skipping bad files); the training batch size cut to the training set"
+    skipped = dls.skipped
+    for dl, ds, name in ((dls.train, dls.train_ds, 'training'), (dls.valid, dls.valid_ds, 'validation')):
+        if dl.n == 0 and len(ds):   # every file of the set was skipped: the metrics would be None
+            fn, why = next(((f, r) for f, r in skipped.items() if Path(f) in set(_item_files(ds, data))), next(iter(skipped.items())))
+            raise CLIError(f'none of the {len(ds)} {name} files could be read (e.g. {fn}: {why}): there is nothing to '
+                           f'{"train" if name == "training" else "measure the model"} on', status=1)
+        if not len(ds): raise CLIError(f'the {name} set is empty: use more files' + (' or a larger --valid-pct' if name == 'validation' else ''))
+    if dls.train.n < 2: raise CLIError(f'only {dls.train.n} training file could be read: BatchNorm needs batches of 2 or more', status=1)
+    key = lambda f: Path(os.path.normpath(f))
+    label_of = {key(f): l for f, l in label_of.items()}
+    seen = {label_of.get(key(f)) for f in _item_files(dls.train_ds, data)}
+    only_valid = sorted({label_of.get(key(f)) for f in _item_files(dls.valid_ds, data)} - seen, key=str)
+    if only_valid: raise CLIError(f'{len(only_valid)} class(es) have validation files and no training files, e.g. {only_valid[0]!r}: '
+                                  f'give each class more files (or another --valid-pct or --seed)')
+    if bs > dls.train.n:   # fastai drops the last incomplete training batch: one of `bs` would leave no batch at all
+        print(f'--bs {bs} is more than the {dls.train.n} training files: batches of {dls.train.n}')
+        dls.train.bs = dls.train.n
 
 def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None, duration=None, bs=32, lr=None,
                     valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model'):
     "Train `arch` on the audio files in `data` labelled by `labels`, print a report, write the outputs; return `(learn, files)`"
     from fastai.vision.all import accuracy, set_seed
     from fastai.interpret import ClassificationInterpretation
+    from fastai_audio.core import AudioLoadError
     from fastai_audio.data import _common_rate
     from fastai_audio.learner import audio_learner
     data = Path(data)
     if not data.is_dir(): raise CLIError(f'the data folder {data} does not exist' if not data.exists() else f'{data} is not a folder')
     out = _out_folder(out)   # checked before any work
     spec = _arch(arch)
+    if bs < 2: raise CLIError(f'--bs {bs}: BatchNorm needs batches of 2 or more')
     # an audio model pretrained on its own features: its AudioSet weights by default, its sample rate and front end
     pretrained = (spec.family == 'audio' and spec.pretrained) if pretrained is None else pretrained
     if spec.front_end is not None:
         if sr not in (None, spec.sr): raise CLIError(f'--sr {sr}: {spec.name} needs audio at {spec.sr} Hz (leave out --sr)')
         sr = spec.sr
     files = _audio_files([data])
+    checked = _labels(data, labels, files)
     sr = sr or _common_rate(files)[0]
     if sr is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
     duration = duration or typical_duration(files)
+    gib = min(bs, len(files)) * duration * sr * 4 / 2**30
+    if gib > 2: raise CLIError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: '
+                               f'use a smaller --bs, --duration or --sr')
     epochs = epochs or (5 if pretrained else 10)
     lr = lr or recipe_lr(spec.name, pretrained)
     print(f'{len(files)} files in {data}; sr={sr} Hz, clips of {duration} s, arch={spec.name}'
@@ -174,28 +316,40 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     set_seed(seed)
     tfms = recipe_batch_tfms(sr, augment=augment, spectrogram=spec.input != 'waveform',
                              arch=spec.name if spec.front_end is not None else None)
-    dls = _labels_dls(data, labels, files, sr=sr, duration=duration, valid_pct=valid_pct, seed=seed, bs=bs,
-                      batch_tfms=tfms, on_error=on_error, num_workers=0)
-    if not len(dls.valid_ds): raise CLIError(f'the validation set is empty: use more files or a larger --valid-pct')
-    learn = audio_learner(dls, spec if spec.family != 'image' else spec.create, pretrained=pretrained, metrics=accuracy)
-    _fit(learn, epochs, lr, pretrained)
-    interp = ClassificationInterpretation.from_learner(learn)
-    _report(learn, interp)
-    return learn, write_outputs(learn, out, _valid_files(learn.dls, data), interp)
+    try: dls = _labels_dls(data, checked, files, sr=sr, duration=duration, valid_pct=valid_pct, seed=seed, bs=bs,
+                           batch_tfms=tfms, on_error=on_error, num_workers=0)
+    except KeyError as e:   # fastai's words for a class that a random split left in validation only
+        if 'was not included in the training dataset' not in str(e): raise
+        raise CLIError(f'{e.args[0]}: each class needs training files; give it more (or another --valid-pct or --seed)') from None
+    _check_split(dls, data, checked[2], bs)
+    try: learn = audio_learner(dls, spec if spec.family != 'image' else spec.create, pretrained=pretrained, metrics=accuracy)
+    except AudioLoadError: raise   # a bad file met on the first batch: `main` names it, with --skip-bad-files
+    except ValueError as e:   # the model and the data do not fit, found on a first batch: SpecAugment masks wider than short clips
+        raise CLIError(f'{spec.name} on clips of {duration:g} s at {sr} Hz: {_first_line(e)}') from None
+    with _log_friendly(learn):
+        _fit(learn, epochs, lr, pretrained)
+        interp = ClassificationInterpretation.from_learner(learn)
+        _report(learn, interp)
+        try: files = write_outputs(learn, out, _valid_files(learn.dls, data), interp)
+        except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
+            raise CLIError(f'could not write the outputs to {out} ({type(e).__name__}: {_first_line(e)}); nothing was kept', status=1) from None
+    return learn, files
 
 # %% ../nbs/09_cli.ipynb #18cb306e
 def _load_audio_learner(model):
     "The `AudioLearner` exported to `model`, on the GPU if there is one"
-    import torch
+    import torch, warnings
     from fastai.learner import load_learner
     import fastai_audio.all   # the classes the pickle names, and the inference methods
     from fastai_audio.learner import AudioLearner
     model = Path(model)
     if not model.is_file(): raise CLIError(f'the model {model} does not exist')
-    try: learn = load_learner(model, cpu=not torch.cuda.is_available())
+    try:
+        with warnings.catch_warnings():   # fastai's three lines on pickles, on every run: `predict --help` says it once
+            warnings.filterwarnings('ignore', message='load_learner` uses Python', category=UserWarning)
+            learn = load_learner(model, cpu=not torch.cuda.is_available())
     except Exception as e:
-        why = (str(e).strip().splitlines() or [''])[0]
-        raise CLIError(f'{model} is not a learner saved with learn.export ({type(e).__name__}: {why})', status=1)
+        raise CLIError(f'{model} is not a learner saved with learn.export ({type(e).__name__}: {_first_line(e)})', status=1)
     if not isinstance(learn, AudioLearner): raise CLIError(f'{model} holds a {type(learn).__name__}, not an audio learner', status=1)
     return learn
 
@@ -212,15 +366,21 @@ def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean
 # %% ../nbs/09_cli.ipynb #de697097
 class _Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose errors are one line: `prog: error: message (see prog --help)`"
-    def error(self, message): raise CLIError(f'{message} (see {self.prog} --help)')
+    def error(self, message):
+        e = CLIError(f'{message} (see {self.prog} --help)')
+        e.prog = self.prog   # `fastai_audio train`, not `fastai_audio`, for an option of `train`
+        raise e
 
-def _number(kind, low, high=None):
-    "An argparse type: a `kind` number above `low` (and below `high`)"
+def _number(kind, above=None, at_least=None, below=None, at_most=None, why=''):
+    "An argparse type: a finite `kind` number within the bounds given (`why` says why they are)"
+    bounds = ' and '.join(f'{w} {b:g}' if isinstance(b, float) else f'{w} {b}' for w, b in (('above', above), ('at least', at_least), ('below', below), ('at most', at_most))
+                          if b is not None)
     def check(s):
         try: v = kind(s)
         except ValueError: v = None
-        if v is None or not (v > low and (high is None or v < high)):
-            raise argparse.ArgumentTypeError(f'must be a {kind.__name__} above {low}' + (f' and below {high}' if high else '') + f', got {s!r}')
+        if v is None or not math.isfinite(v) or not ((above is None or v > above) and (at_least is None or v >= at_least) and
+                                                     (below is None or v < below) and (at_most is None or v <= at_most)):
+            raise argparse.ArgumentTypeError(f'must be a finite {kind.__name__} {bounds}{why}, got {s!r}')
         return v
     return check
 
@@ -233,9 +393,9 @@ def _parser():
                                    'most confused classes, and write the model files, pictures and held-out predictions to --out. '
                                    'Downloads nothing.')
     d.add_argument('--out', type=Path, default=Path('demo_out'), help='output folder, with the generated data in OUT/data (default: %(default)s)')
-    d.add_argument('--epochs', type=_number(int, 0), default=8, help='training epochs (default: %(default)s)')
-    d.add_argument('--n-per-class', type=_number(int, 4), default=80, help='training clips generated per class (default: %(default)s)')
-    d.add_argument('--seed', type=int, default=42, help='random seed for data and training (default: %(default)s)')
+    d.add_argument('--epochs', type=_number(int, above=0), default=8, help='training epochs (default: %(default)s)')
+    d.add_argument('--n-per-class', type=_number(int, above=4), default=80, help='training clips generated per class (default: %(default)s)')
+    d.add_argument('--seed', type=_number(int, at_least=0, below=2**32), default=42, help='random seed for data and training (default: %(default)s)')
     t = sub.add_parser('train', help='train on your audio files and write the model, pictures and validation predictions',
                        description='Train a CNN on log-mel spectrograms (or AudioNet on waveforms) of the audio files under DATA, with '
                                    'waveform augmentations and SpecAugment, and write to --out: learner.pkl, weights, waveform_model.pt, '
@@ -247,14 +407,14 @@ def _parser():
     t.add_argument('--arch', default='resnet18', help="model: an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
                    "from its AudioSet weights at 32 kHz by default), a torchvision or fastai name (resnet34, xresnet18, efficientnet_b0, ...), "
                    "'audionet' (raw waveforms), or a timm name (default: %(default)s)")
-    t.add_argument('--epochs', type=_number(int, 0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model, 10 from scratch)')
-    t.add_argument('--sr', type=_number(int, 0), default=None, help="sample rate to train at (default: the data's most common rate)")
-    t.add_argument('--duration', type=_number(float, 0), default=None,
+    t.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model, 10 from scratch)')
+    t.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate)")
+    t.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
                    help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")
-    t.add_argument('--bs', type=_number(int, 0), default=32, help='batch size (default: %(default)s)')
-    t.add_argument('--lr', type=_number(float, 0, math.inf), default=None, help="maximum learning rate (default: the recipe's, 1e-2 from scratch, 1e-3 to fine-tune)")
-    t.add_argument('--valid-pct', type=_number(float, 0, 1), default=.2, help='share of files for validation when the labels do not give a split (default: %(default)s)')
-    t.add_argument('--seed', type=int, default=42, help='random seed for the split and training (default: %(default)s)')
+    t.add_argument('--bs', type=_number(int, at_least=2, why=' (BatchNorm needs two clips or more per batch)'), default=32, help='batch size (default: %(default)s)')
+    t.add_argument('--lr', type=_number(float, above=0), default=None, help="maximum learning rate (default: the recipe's, 1e-2 from scratch, 1e-3 to fine-tune)")
+    t.add_argument('--valid-pct', type=_number(float, above=0, below=1), default=.2, help='share of files for validation when the labels do not give a split (default: %(default)s)')
+    t.add_argument('--seed', type=_number(int, at_least=0, below=2**32), default=42, help='random seed for the split and training (default: %(default)s)')
     t.add_argument('--no-augment', action='store_true', help='train without waveform augmentations and SpecAugment')
     t.add_argument('--pretrained', action=argparse.BooleanOptionalAction, default=None,
                    help='fine-tune from pretrained weights (downloaded once): the default for AudioSet models such as mn04_as; '
@@ -269,18 +429,18 @@ def _parser():
     r.add_argument('paths', type=Path, nargs='+', metavar='FILE_OR_FOLDER', help='audio files, or folders searched recursively')
     r.add_argument('--csv', type=Path, default=None, help='also write the predictions (with every class probability) to this CSV file')
     r.add_argument('--timeline', action='store_true', help='one row per window (start, end in seconds) instead of one per file')
-    r.add_argument('--hop', type=_number(float, 0), default=None, help='seconds between windows (default: the clip length)')
+    r.add_argument('--hop', type=_number(float, above=0), default=None, help='seconds between windows (default: the clip length)')
     r.add_argument('--reduce', choices=['mean', 'max'], default='mean', help="how window probabilities make a file's (default: %(default)s)")
     g = sub.add_parser('tag', help='the AudioSet labels of audio files of any length, with a pretrained model, no training',
                        description='Print the top AudioSet labels (of 527) that a pretrained audio model hears in each file, best first, '
                                    'one line per label with its probability. Files longer than --window seconds are taken window by '
                                    'window (a label scores its highest window; --timeline prints each window).')
     g.add_argument('paths', type=Path, nargs='+', metavar='FILE_OR_FOLDER', help='audio files, or folders searched recursively')
-    g.add_argument('--top', type=_number(int, 0), default=5, help='labels per file (or per window) (default: %(default)s)')
+    g.add_argument('--top', type=_number(int, above=0), default=5, help='labels per file (or per window) (default: %(default)s)')
     g.add_argument('--arch', default='mn04_as', help='the AudioSet-pretrained model (default: %(default)s)')
     g.add_argument('--timeline', action='store_true', help='one block of labels per window instead of one per file')
-    g.add_argument('--window', type=_number(float, 0, math.inf), default=10., help='window length in seconds (default: %(default)s)')
-    g.add_argument('--hop', type=_number(float, 0, math.inf), default=None, help='seconds between windows (default: the window length)')
+    g.add_argument('--window', type=_number(float, above=0), default=10., help='window length in seconds (default: %(default)s)')
+    g.add_argument('--hop', type=_number(float, above=0), default=None, help='seconds between windows (default: the window length)')
     g.add_argument('--csv', type=Path, default=None, help='also write the labels to this CSV file')
     return p
 
@@ -342,16 +502,19 @@ def main(argv=None):
     "Entry point of the `fastai_audio` console script: run the command in `argv`, return the exit status"
     parser = _parser()
     try: args = parser.parse_args(argv)
-    except CLIError as e: return _fail(parser.prog, e)
+    except CLIError as e: return _fail(getattr(e, 'prog', parser.prog), e)
     from fastai_audio.core import AudioLoadError
+    from fastai_audio.models import WeightsError
     prog = f'{parser.prog} {args.command}'
     try: _COMMANDS[args.command](args)
     except CLIError as e: return _fail(prog, e)
     except AudioLoadError as e:
         hint = ' (--skip-bad-files skips such files and lists them)' if args.command == 'train' else ''
         return _fail(prog, CLIError(f'{e}{hint}', status=1))
+    except WeightsError as e: return _fail(prog, CLIError(str(e), status=1))   # pretrained weights offline: its URL and where to put the file
     return 0
 
 def _fail(prog, e):
-    print(f'{prog}: error: {e}', file=sys.stderr)
+    msg = '; '.join(l.strip() for l in str(e).splitlines() if l.strip())   # one line, whatever the message
+    print(f'{prog}: error: {msg}', file=sys.stderr)
     return e.status
