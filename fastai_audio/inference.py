@@ -6,30 +6,45 @@
 __all__ = ['ensemble_probs', 'WaveformModel', 'export_waveform_model', 'learner_config', 'save_weights', 'load_weights']
 
 # %% ../nbs/07_inference.ipynb #ea06a49a
-import json, warnings
+import hashlib, itertools, json, math, os, stat, warnings
 from copy import deepcopy
 from pathlib import Path
-import pandas as pd, torch
+import numpy as np, pandas as pd, soundfile as sf, torch
 from torch import nn, Tensor
 from fastcore.basics import patch, first
+from fastcore.foundation import L
 from fastai.data.core import test_set, Pipeline
-from .core import AudioTensor
-from .data import CropPad, AudioLoader
+from .core import AudioTensor, AudioLoadError, load_audio, _resample, _resampled_len
+from .data import CropPad, AudioLoader, AudioDL
 from .learner import AudioLearner
 
 # %% ../nbs/07_inference.ipynb #b60aecb0
+_STREAM_BYTES = 2**26   # a file that decodes to more than this (at the learner's rate and channels) is read window by window
+_MARGIN = .05           # seconds read on each side of a span, so that its resampled samples are those of the whole file
+
+def _check_args(hop, bs):
+    "Refuse a `bs` that is not a positive integer and a `hop` that is not a finite number of seconds > 0"
+    if isinstance(bs, bool) or not isinstance(bs, (int, np.integer)) or bs <= 0: raise ValueError(f'bs must be a positive integer, got {bs!r}')
+    if hop is None: return
+    try: ok = math.isfinite(hop) and hop > 0
+    except TypeError: ok = False
+    if not ok: raise ValueError(f'hop must be a finite number of seconds > 0, got {hop!r}')
+
+def _window_starts(N, n, hop):
+    "Start samples of windows of `n` every `hop` samples in a clip of `N`, the last ending with the clip, as a lazy iterable, and their count"
+    if n is None or N <= n: return [0], 1
+    r = range(0, N - n + 1, hop)
+    if r[-1] + n == N: return r, len(r)
+    # the last window ends with the clip: moved there when it is less than half a hop short, so that the tail is
+    # not counted twice by a near-copy of the window before it; else added
+    r = r[:-1] if N - n - r[-1] < hop / 2 else r
+    return itertools.chain(r, [N - n]), len(r) + 1
+
 def _windows(x, n, hop):
     "Windows (W, C, `n`) of clip `x` (C, N) every `hop` samples, the last one ending with the clip, and their start samples"
-    N = x.shape[-1]
-    if n is None or N <= n: return x[None], [0]
-    w = x.unfold(-1, n, hop).transpose(0, 1)
-    starts = list(range(0, N - n + 1, hop))
-    if starts[-1] + n < N:
-        # the last window ends with the clip: moved there when it is less than half a hop short, so that the tail is
-        # not counted twice by a near-copy of the window before it; else added
-        keep = w[:-1] if N - n - starts[-1] < hop / 2 else w
-        w,starts = torch.cat([keep, x[None, :, N - n:]]),starts[:len(keep)] + [N - n]
-    return AudioTensor(w, sr=x.sr),starts
+    starts = list(_window_starts(x.shape[-1], n, hop)[0])
+    if n is None or x.shape[-1] <= n: return x[None], starts
+    return AudioTensor(torch.stack([x[:, s:s + n] for s in starts]), sr=x.sr), starts
 
 def _window_len(dls, sr):
     "Samples of the clips the model was trained on (`CropPad`'s duration), or `None` if they kept their length"
@@ -42,33 +57,116 @@ def _reduce(probs, reduce):
     if reduce == 'max': return probs.amax(0)
     raise ValueError(f"reduce must be 'mean' or 'max', got {reduce!r}")
 
+def _training_sr(dls):
+    "The sample rate the loader of `dls` loads clips at"
+    for t in dls.valid_ds.tls[0].tfms.fs:
+        if getattr(t, 'sr', None): return t.sr
+    raise ValueError('could not find the sample rate the model was trained at: pass `sr`')
+
+def _loader(dls):
+    "The `AudioLoader` of `dls`' input pipeline, or None"
+    return first(t for t in dls.valid_ds.tls[0].tfms.fs if isinstance(t, AudioLoader))
+
 @patch
 def _input_set(self:AudioLearner, items, rm_type_tfms=None):
-    "`items` through the input pipeline of the validation set, from the `AudioLoader` on when they are file names"
+    "`items` through the input pipeline of the validation set, from the `AudioLoader` on when they are file names; never through a cache"
     if rm_type_tfms is None and len(items) and isinstance(items[0], (str, Path)):
         # a learner trained from a DataFrame reads a row before the file: start files at the loader instead
         rm_type_tfms = first(i for i, t in enumerate(self.dls.valid_ds.tls[0].tfms.fs) if isinstance(t, AudioLoader))
-    return test_set(self.dls.valid_ds, items, rm_tfms=rm_type_tfms)   # loads as in training: rate, channels
+    ds = test_set(self.dls.valid_ds, items, rm_tfms=rm_type_tfms)   # loads as in training: rate, channels
+    # inference neither needs the trainer's cache folder (gone after `load_learner` elsewhere) nor writes into it
+    tfms = ds.tls[0].tfms
+    tfms.fs = L(t.uncached() if isinstance(t, AudioLoader) else t for t in tfms.fs)
+    return ds
+
+def _to_training_rate(x, loader, sr):
+    "The clip `x` (an `AudioTensor`) at the training rate `sr` and channels, as the loader would have loaded it"
+    if x.sr is None: raise ValueError(f'this AudioTensor has no sample rate: give it sr=... (the model was trained at {sr} Hz)')
+    y = x.as_subclass(Tensor).float()
+    if loader is not None and loader.mono and y.shape[0] > 1: y = y.mean(0, keepdim=True)
+    nch = getattr(loader, 'n_channels', None)
+    if loader is not None and not loader.mono and nch is not None and y.shape[0] != nch:
+        raise ValueError(f'this clip has {y.shape[0]} channels, the model was trained on {nch}')
+    if x.sr != sr: y = torch.from_numpy(_resample(y.cpu().numpy(), x.sr, sr))   # as load_audio resamples files (soxr)
+    return AudioTensor(y, sr=sr)
+
+def _streamable(fn, loader):
+    "(file rate, frames) of `fn` when it is a long file that can be read window by window (it seeks, its length is known), else None"
+    try:
+        if not stat.S_ISREG(os.stat(fn).st_mode): return None
+        info = sf.info(str(fn))
+    except Exception: return None   # loading says why
+    if info.format == 'MP3' or not 0 < info.frames < 2**62 or info.samplerate <= 0: return None   # MP3 lengths are estimates
+    sr, nch = (loader.sr or info.samplerate), (1 if loader.mono else info.channels)
+    decoded = 4 * max(info.frames * (1 if loader.mono else info.channels), _resampled_len(info.frames, info.samplerate, sr) * nch)
+    return (info.samplerate, info.frames) if decoded > _STREAM_BYTES else None
+
+def _span(fn, loader, file_sr, a, b):
+    "Samples `a` to `b` of `fn` at the loader's rate and channels, equal to those of the whole file loaded at once"
+    sr = loader.sr or file_sr
+    g = sr // math.gcd(sr, file_sr)                      # starts on a multiple of `g` are whole file samples: no phase shift
+    m = math.ceil(_MARGIN * sr)
+    lo = max(0, a - m) // g * g
+    x = load_audio(fn, sr=sr, mono=loader.mono, offset=lo / sr, duration=(b + m - lo) / sr)
+    if x.nsamples < b - lo: raise AudioLoadError(fn, f'ended at {(lo + x.nsamples) / sr:.3f}s, before the {b / sr:.3f}s its header declares')
+    return x[:, a - lo:b - lo]
 
 @patch
-def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None):
-    "For each item: the class probabilities of its windows (W, c) and their (start, end) in seconds"
-    ds = self._input_set(items, rm_type_tfms)
-    res,pending = [],[]   # pending: (spans, windows) of items whose windows are not predicted yet
-    def flush():
-        wins = [w for _, ws in pending for w in ws]
-        dl = self.dls.test_dl(wins, bs=bs, num_workers=0)            # windows are loaded clips: item and batch tfms only
-        with self.no_bar(): probs = self.get_preds(dl=dl)[0]
-        res.extend(zip(probs.split([len(ws) for _, ws in pending]), [spans for spans, _ in pending]))
-        pending.clear()
-    for i in range(len(ds)):
+def _item_windows(self:AudioLearner, ds, i, item, hop, bs):
+    "The windows of `item` (the `i`-th of `ds`) in groups of at most `bs`: (sr, n, N, starts, windows (b, C, n)); a long file is read group by group"
+    loader = _loader(self.dls)
+    long = _streamable(item, loader) if isinstance(item, (str, Path)) and loader is not None else None
+    if long is None:
         x = ds[i][0]
         if getattr(x, 'load_error', None) is not None: raise x.load_error   # a loader set to skip bad files
-        n = _window_len(self.dls, x.sr)
-        w, starts = _windows(x, n, n if hop is None else max(round(hop * x.sr), 1))
-        pending.append(([(s / x.sr, min(s + (n or x.nsamples), x.nsamples) / x.sr) for s in starts], list(w)))
-        if sum(len(ws) for _, ws in pending) >= bs: flush()
+        if not isinstance(item, (str, Path)) and isinstance(x, AudioTensor): x = _to_training_rate(x, loader, _training_sr(self.dls))
+        sr, N = x.sr, x.nsamples
+    else:
+        file_sr, frames = long
+        sr = loader.sr or file_sr
+        N = _resampled_len(frames, file_sr, sr)
+    n = _window_len(self.dls, sr)
+    step = n if hop is None else max(round(hop * sr), 1)
+    starts, _ = _window_starts(N, n, step)
+    span = n or N
+    group = []
+    def windows(group):
+        if long is None: w = x[None] if n is None or N <= n else torch.stack([x[:, s:s + n] for s in group])
+        else:
+            y = _span(item, loader, long[0], group[0], min(group[-1] + span, N))
+            w = y[None] if n is None or N <= n else torch.stack([y[:, s - group[0]:s - group[0] + n] for s in group])
+        return sr, n, N, group, AudioTensor(w, sr=sr)
+    for s in starts:
+        # a group: at most `bs` windows, and when they are far apart (a hop longer than the window) at most bs windows' length of audio
+        if group and (len(group) == bs or s + span - group[0] > bs * span): yield windows(group); group = []
+        group.append(s)
+    if group: yield windows(group)
+
+@patch
+def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, keep=True):
+    "For each item: the class probabilities of its windows (W, c) and their (start, end) in seconds; or, without `keep`, their sum, max and count"
+    _check_args(hop, bs)
+    if not len(items): return []
+    ds = self._input_set(items, rm_type_tfms)
+    res = [dict(probs=[], spans=[], sum=0., max=None, count=0) for _ in items]
+    pending = []   # (item, spans, windows) not predicted yet: windows of several short files share a batch
+    kw = {'on_error': 'raise'} if isinstance(self.dls.valid, AudioDL) else {}   # the windows are loaded: nothing to check
+    def flush():
+        wins = [w for _, _, ws in pending for w in ws]
+        dl = self.dls.test_dl(wins, bs=len(wins), num_workers=0, **kw)     # windows are loaded clips: item and batch tfms only
+        with self.no_bar(): probs = self.get_preds(dl=dl)[0]
+        for (j, spans, _), p in zip(pending, probs.split([len(ws) for _, _, ws in pending])):
+            r = res[j]
+            if keep: r['probs'].append(p); r['spans'] += spans
+            r['sum'] = r['sum'] + p.sum(0); r['count'] += len(p)
+            r['max'] = p.amax(0) if r['max'] is None else torch.maximum(r['max'], p.amax(0))
+        pending.clear()
+    for i, item in enumerate(items):
+        for sr, n, N, starts, w in self._item_windows(ds, i, item, hop, bs):
+            if sum(len(ws) for _, _, ws in pending) + len(w) > bs: flush()
+            pending.append((i, [(s / sr, min(s + (n or N), N) / sr) for s in starts], list(w)))
     if pending: flush()
+    if keep: return [(torch.cat(r['probs']), r['spans']) for r in res]
     return res
 
 @patch
@@ -81,10 +179,17 @@ def _decode(self:AudioLearner, probs):
 @patch
 def predict(self:AudioLearner, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64):
     "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed)"
-    probs, _ = self._window_probs([item], hop, bs, rm_type_tfms)[0]
-    p = _reduce(probs, reduce)
+    _reduce(torch.zeros(1, 1), reduce)   # a wrong `reduce` is refused before any work
+    p = _reduced(self._window_probs([item], hop, bs, rm_type_tfms, keep=False)[0], reduce)
     res = (*self._decode(p), p)
-    return (self._input_set([item], rm_type_tfms)[0][0], *res) if with_input else res
+    if not with_input: return res
+    x = self._input_set([item], rm_type_tfms)[0][0]   # the whole clip: a long file is decoded at once here
+    if not isinstance(item, (str, Path)) and isinstance(x, AudioTensor): x = _to_training_rate(x, _loader(self.dls), _training_sr(self.dls))
+    return (x, *res)
+
+def _reduced(r, reduce):
+    "The mean or max of the window probabilities an item's running sums `r` hold"
+    return r['sum'] / r['count'] if reduce == 'mean' else r['max']
 
 # %% ../nbs/07_inference.ipynb #2e2f0d1f
 @patch
@@ -99,14 +204,17 @@ def predict_timeline(self:AudioLearner, item, hop=None, bs=64, rm_type_tfms=None
 @patch
 def _file_probs(self:AudioLearner, items, hop=None, reduce='mean', bs=64):
     "Class probabilities (len(items), c) of `items`: their window probabilities, reduced"
-    return torch.stack([_reduce(p, reduce) for p, _ in self._window_probs(items, hop, bs)])
+    _reduce(torch.zeros(1, 1), reduce)
+    rs = self._window_probs(items, hop, bs, keep=False)
+    return torch.stack([_reduced(r, reduce) for r in rs]) if rs else torch.zeros(0, len(self.dls.vocab))
 
 @patch
 def predict_files(self:AudioLearner, items, fname=None, hop=None, reduce='mean', bs=64):
     "DataFrame of `items` (files of any length): file, label, probability of every class; saved to CSV `fname` if given"
+    items = list(items)
     probs = self._file_probs(items, hop, reduce, bs)
     df = pd.DataFrame({'file': [str(o) for o in items], 'label': [str(self._decode(p)[0]) for p in probs]})
-    df = df.join(pd.DataFrame(probs.numpy(), columns=[str(v) for v in self.dls.vocab]))
+    df = pd.concat([df, pd.DataFrame(probs.numpy(), columns=[str(v) for v in self.dls.vocab])], axis=1)
     if fname is not None: df.to_csv(fname, index=False)
     return df
 
@@ -122,25 +230,35 @@ def ensemble_probs(learns, items, weights=None, hop=None, reduce='mean', bs=64):
     return torch.einsum('l,lnc->nc', w / w.sum(), probs)
 
 # %% ../nbs/07_inference.ipynb #f24fc454
+def _pad_like_croppad(x: Tensor, n: int, repeat: bool) -> Tensor:
+    "Pad a batch (B, C, N) shorter than `n` samples as `CropPad` pads in validation: the clip first, then zeros or repeats"
+    N = x.shape[-1]
+    if N >= n: return x
+    if repeat and N > 0: return x.repeat(1, 1, (n + N - 1) // N)[:, :, :n]
+    return torch.nn.functional.pad(x, [0, n - N])
+
+_scripted_pad = None
+def _pad_fn():
+    "`_pad_like_croppad` compiled by TorchScript (once), so that a trace keeps its test of the length"
+    global _scripted_pad
+    if _scripted_pad is None: _scripted_pad = torch.jit.script(_pad_like_croppad)
+    return _scripted_pad
+
 class WaveformModel(nn.Module):
-    "Raw waveforms (B, C, N) at `sr` Hz to class probabilities: `learn`'s validation batch transforms, model and activation"
-    def __init__(self, learn, sr):
+    "Raw waveforms (B, C, N) at `sr` Hz to class probabilities: clips shorter than `n` padded as `pad` (CropPad's), `learn`'s validation batch transforms, model and activation"
+    def __init__(self, learn, sr, n=None, pad=None):
         super().__init__()
         self.sr,self.tfms = sr,Pipeline(list(learn.dls.after_batch.fs), split_idx=1)
+        self.n,self.repeat = n,pad == 'repeat'
         self.model = deepcopy(learn.model).float().cpu().eval()
         self.act = getattr(learn.loss_func, 'activation', lambda o: o)
 
     def forward(self, x):
+        if self.n is not None: x = _pad_fn()(x, self.n, self.repeat)   # as the learner pads a short clip
         x = self.tfms(AudioTensor(x, sr=self.sr))
         return self.act(self.model(x.as_subclass(Tensor)))
 
 # %% ../nbs/07_inference.ipynb #dc6ce184
-def _training_sr(dls):
-    "The sample rate the loader of `dls` loads clips at"
-    for t in dls.valid_ds.tls[0].tfms.fs:
-        if getattr(t, 'sr', None): return t.sr
-    raise ValueError('could not find the sample rate the model was trained at: pass `sr`')
-
 def _n_channels(dls):
     "Channels of the clips the loader of `dls` gives"
     for t in dls.valid_ds.tls[0].tfms.fs:
@@ -185,7 +303,7 @@ def export_waveform_model(learn, fname, format='torchscript', sr=None, n_channel
                   input='waveform (batch, n_channels, samples), float32, at sr Hz', output='probabilities (batch, classes)',
                   # how training fitted clips to n_samples in validation: CropPad's crop of longer clips, padding of shorter ones
                   crop=getattr(crop, 'valid_crop', None), pad=getattr(crop, 'pad', None))
-    m, x = WaveformModel(learn, sr), torch.randn(2, config['n_channels'], n)
+    m, x = WaveformModel(learn, sr, n=n if crop is not None else None, pad=config['pad']), torch.randn(2, config['n_channels'], n)
     if format == 'onnx': _export_onnx(m, x, fname, config)
     else: torch.jit.save(_trace(m, x), str(fname), _extra_files={'fastai_audio.json': json.dumps(config)})
     return Path(fname)
@@ -206,34 +324,97 @@ def learner_config(learn):
                 n_in=learn.n_in, sr=sr, duration=None if n is None else n / sr,
                 batch_tfms=[{'name': type(t).__name__, **_settings(t)} for t in learn.dls.after_batch.fs if t.split_idx != 0])
 
+_FORMATS = {'.safetensors': 'safetensors', '.pth': 'pth', '.pt': 'pth'}   # weights file suffixes and their formats
+_CONFIG_KEYS = ('vocab', 'arch', 'n_in', 'sr', 'duration', 'batch_tfms')
+
 def _weights_format(format):
     if format is not None: return format
     try: import safetensors; return 'safetensors'
     except ImportError: return 'pth'
 
+def _weights_file(fname, format=None):
+    "The file `save_weights` writes for `fname`, and its format: `fname` itself when its suffix names a format, else `fname` with the format's suffix added"
+    fname = Path(fname)
+    by_suffix = _FORMATS.get(fname.suffix.lower())
+    if by_suffix is not None:
+        if format is not None and format != by_suffix: raise ValueError(f'{fname}: its suffix is for {by_suffix}, but format={format!r}')
+        return fname, by_suffix
+    format = _weights_format(format)
+    if format not in ('safetensors', 'pth'): raise ValueError(f"format must be 'safetensors' or 'pth', got {format!r}")
+    return fname.with_name(f'{fname.name}.{format}'), format
+
+def _sha256(fn):
+    h = hashlib.sha256()
+    with open(fn, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def _write_file(path, write):
+    "Write `path` with `write(tmp)` aside, give it the mode of a new file (0644 with the usual umask; safetensors writes 0600) and rename it into place"
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    mask = os.umask(0); os.umask(mask)
+    try: write(tmp); os.chmod(tmp, 0o666 & ~mask); os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True); raise
+
 def save_weights(learn, fname, format=None):
-    "Save `learn`'s weights (`format` 'safetensors' or 'pth') and `learner_config` as JSON next to them; return both paths"
-    fname, format = Path(fname), _weights_format(format)
+    "Save `learn`'s weights to `fname` (format from its suffix, .safetensors or .pth; else `format`, its suffix added) and `learner_config` as JSON with the suffix .json; return both paths"
+    weights, format = _weights_file(fname, format)
+    config = weights.with_suffix('.json')
+    if config == weights: raise ValueError(f'{weights}: the weights file needs another name than its config')
     state = {k: v.detach().cpu().contiguous() for k, v in learn.model.state_dict().items()}
-    weights = fname.with_suffix('.' + format)
     if format == 'safetensors':
         from safetensors.torch import save_file
-        save_file(state, weights)
-    elif format == 'pth': torch.save(state, weights)
-    else: raise ValueError(f"format must be 'safetensors' or 'pth', got {format!r}")
-    config = fname.with_suffix('.json')
-    config.write_text(json.dumps(learner_config(learn), indent=1))
+        _write_file(weights, lambda p: save_file(state, str(p)))
+    else: _write_file(weights, lambda p: torch.save(state, p))
+    # the config names its weights file and their hash: a config and weights that do not belong together are refused
+    cfg = dict(learner_config(learn), weights=dict(file=weights.name, format=format, sha256=_sha256(weights)))
+    _write_file(config, lambda p: p.write_text(json.dumps(cfg, indent=1)))
     return weights, config
 
+def _read_config(path):
+    "The config `save_weights` wrote at `path`; a ValueError naming the file if it is not one"
+    try: text = path.read_text()
+    except FileNotFoundError: raise FileNotFoundError(f'{path}: no config beside the weights (save_weights writes one)') from None
+    except (OSError, UnicodeDecodeError) as e: raise ValueError(f'{path}: cannot read the weights config ({e})') from None
+    try: cfg = json.loads(text)
+    except (ValueError, RecursionError) as e: raise ValueError(f'{path}: not a valid weights config: {type(e).__name__}: {str(e)[:200]}') from None
+    if not isinstance(cfg, dict): raise ValueError(f'{path}: not a valid weights config: a JSON object is needed, not {type(cfg).__name__}')
+    missing = [k for k in _CONFIG_KEYS if k not in cfg]
+    if missing: raise ValueError(f'{path}: not a valid weights config: missing {", ".join(missing)}')
+    w = cfg.get('weights')
+    if w is not None and not (isinstance(w, dict) and isinstance(w.get('file'), str) and w.get('format') in ('safetensors', 'pth')
+                              and Path(w['file']).name == w['file'] and isinstance(w.get('sha256'), str)):
+        raise ValueError(f'{path}: not a valid weights config: "weights" must name a file, its format and sha256')
+    return cfg
+
+def _weights_to_load(fname):
+    "(weights file, its config) for `fname` as `save_weights` was given it"
+    if fname.suffix.lower() in _FORMATS: return fname, _read_config(fname.with_suffix('.json'))
+    cfg = _read_config(fname.with_name(fname.name + '.json'))
+    if cfg.get('weights') is not None: return fname.with_name(cfg['weights']['file']), cfg
+    found = [p for p in (fname.with_name(f'{fname.name}.{f}') for f in ('safetensors', 'pth')) if p.exists()]   # an older config
+    if len(found) != 1: raise ValueError(f'{fname}: ' + ('no weights file' if not found else f'both {found[0].name} and {found[1].name}') + ': pass the file name')
+    return found[0], cfg
+
 def load_weights(learn, fname):
-    "Load the weights `save_weights` wrote to `fname` into `learn`, after checking its config matches `learn`'s"
+    "Load exactly the weights file `fname` (as given to `save_weights`) into `learn`, after checking its config matches `learn`'s"
     fname = Path(fname)
-    saved, mine = json.loads(fname.with_suffix('.json').read_text()), learner_config(learn)
+    weights, saved = _weights_to_load(fname)
+    w = saved.pop('weights', None)
+    if w is not None and w['file'] != weights.name:
+        raise ValueError(f'{weights.with_suffix(".json")} is the config of {w["file"]}, not of {weights.name}: they were saved separately')
+    if not weights.is_file(): raise FileNotFoundError(f'{weights}: no such weights file')
+    if w is not None and _sha256(weights) != w['sha256']:
+        raise ValueError(f'{weights}: not the weights its config was written with (its sha256 differs): saved over, or mixed up')
+    mine = learner_config(learn)
     diff = [f'{k}: saved {saved.get(k)!r}, this learner {mine.get(k)!r}' for k in sorted(set(saved) | set(mine)) if saved.get(k) != mine.get(k)]
     if diff: raise ValueError(f'{fname}: the weights were saved from a different setup:\n  ' + '\n  '.join(diff))
-    if fname.with_suffix('.safetensors').exists():
+    with open(weights, 'rb') as f: magic = f.read(9)
+    fmt = w['format'] if w is not None else ('pth' if magic[:2] == b'PK' or magic[:1] == b'\x80' else 'safetensors')
+    if fmt == 'safetensors':
         from safetensors.torch import load_file
-        state = load_file(fname.with_suffix('.safetensors'))
-    else: state = torch.load(fname.with_suffix('.pth'), map_location='cpu', weights_only=True)
+        state = load_file(str(weights))
+    else: state = torch.load(weights, map_location='cpu', weights_only=True)
     learn.model.load_state_dict(state)
     return learn
