@@ -1,6 +1,7 @@
 # Two commands, from a fresh clone with only Python 3.11, pip and git:
 #   make demo   train on the built-in synthetic dataset and report the accuracy
 #   make test   check the modules match the notebooks, then run every notebook's tests
+#   make quicktest   the same without the slow cells, while working on a notebook
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,7 @@ TEST_WORKERS ?= 2
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: demo test export readme clean-venv
+.PHONY: demo test quicktest export readme clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,11 @@ test: $(VENV)/.installed-dev
 	  git status --short -- fastai_audio nbs; \
 	  echo "nbdev_export/nbdev_clean changed the files above: commit modules that match the notebooks, and clean notebooks"; exit 1; fi
 	$(BIN)/nbdev_test --flags slow --n_workers $(TEST_WORKERS) --do_print --timing
+
+# the fast loop while working: every notebook's tests except the cells flagged `#| slow`
+quicktest: $(VENV)/.installed-dev
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_test --n_workers $(TEST_WORKERS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -412,7 +412,7 @@ def _parser():
     t.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
                    help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")
     t.add_argument('--bs', type=_number(int, at_least=2, why=' (BatchNorm needs two clips or more per batch)'), default=32, help='batch size (default: %(default)s)')
-    t.add_argument('--lr', type=_number(float, above=0), default=None, help="maximum learning rate (default: the recipe's, 1e-2 from scratch, 1e-3 to fine-tune)")
+    t.add_argument('--lr', type=_number(float, above=0), default=None, help="maximum learning rate (default: the recipe's, 1e-2 from scratch, 4e-3 to fine-tune)")
     t.add_argument('--valid-pct', type=_number(float, above=0, below=1), default=.2, help='share of files for validation when the labels do not give a split (default: %(default)s)')
     t.add_argument('--seed', type=_number(int, at_least=0, below=2**32), default=42, help='random seed for the split and training (default: %(default)s)')
     t.add_argument('--no-augment', action='store_true', help='train without waveform augmentations and SpecAugment')

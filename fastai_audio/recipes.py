@@ -40,7 +40,7 @@ def recipe_batch_tfms(sr=None, augment=True, spectrogram=True, n_mels=64, arch=N
 def recipe_lr(arch=None, pretrained=False):
     "The learning rate of the recipe for `arch`: fine-tuning a pretrained audio model, or training from scratch"
     a = get_arch(arch) if arch is not None else None
-    return 1e-3 if pretrained and a is not None and a.front_end is not None else 1e-2
+    return 4e-3 if pretrained and a is not None and a.front_end is not None else 1e-2
 
 # %% ../nbs/05a_recipes.ipynb #642199e7
 def typical_duration(files, q=.9, n_max=500, max_seconds=10.):
