@@ -97,6 +97,7 @@ def _streamable(fn, loader):
         info = sf.info(str(fn))
     except Exception: return None   # loading says why
     if info.format == 'MP3' or not 0 < info.frames < 2**62 or info.samplerate <= 0: return None   # MP3 lengths are estimates
+    if not loader.mono and getattr(loader, 'n_channels', None) not in (None, info.channels): return None   # the loader refuses it, naming it
     sr, nch = (loader.sr or info.samplerate), (1 if loader.mono else info.channels)
     decoded = 4 * max(info.frames * (1 if loader.mono else info.channels), _resampled_len(info.frames, info.samplerate, sr) * nch)
     return (info.samplerate, info.frames) if decoded > _STREAM_BYTES else None
