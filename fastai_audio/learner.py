@@ -6,7 +6,7 @@
 __all__ = ['AudioLearner', 'adapt_first_conv', 'audio_learner']
 
 # %% ../nbs/05_learner.ipynb #9b3b21c1
-import inspect
+import inspect, warnings
 import torch
 from torch import nn
 from fastai.data.core import DataLoaders
@@ -92,9 +92,18 @@ def _audio_model_learner(dls, spec, xb, n_out, pretrained, **kwargs):
     learn.arch,learn.n_in,learn.n_out,learn.pretrained = spec.name,xb.shape[1],n_out,pretrained
     return learn
 
+def _warn_image_augs(dls):
+    "Warn about fastai's image augmentations among the batch transforms: typed for `TensorImage`, they skip spectrograms"
+    image = [type(t).__name__ for t in dls.after_batch.fs if type(t).__module__ == 'fastai.vision.augment']
+    if image:
+        warnings.warn(f"the batch transforms {', '.join(image)} are fastai image augmentations (aug_transforms?): they do nothing "
+                      'to audio batches. Use MaskFreq/MaskTime (SpecAugment) on spectrograms and AddNoise, Gain, TimeShift, ... '
+                      'on waveforms (recipe_batch_tfms gives a tested set)')
+
 def audio_learner(dls:DataLoaders, arch=None, n_in=None, pretrained=None, first_conv='sum', normalize=False,
                   n_out=None, **kwargs) -> AudioLearner:
     "An `AudioLearner` for `dls` with `arch`: a name of `audio_archs` ('mn04_as', ...), a vision model or timm name, or AudioNet"
+    _warn_image_augs(dls)
     xb = dls.one_batch()[0]
     if n_in is None: n_in = xb.shape[1]
     if n_out is None: n_out = dls.c
