@@ -177,8 +177,7 @@ def _decode(self:AudioLearner, probs):
     return self.dls.valid_ds.tls[self.dls.n_inp].decode(idx), idx
 
 # %% ../nbs/07_inference.ipynb #e66c3fed
-@patch
-def predict(self:AudioLearner, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64):
+def _predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64):
     "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed)"
     _reduce(torch.zeros(1, 1), reduce)   # a wrong `reduce` is refused before any work
     p = _reduced(self._window_probs([item], hop, bs, rm_type_tfms, keep=False)[0], reduce)
@@ -193,8 +192,7 @@ def _reduced(r, reduce):
     return r['sum'] / r['count'] if reduce == 'mean' else r['max']
 
 # %% ../nbs/07_inference.ipynb #2e2f0d1f
-@patch
-def predict_timeline(self:AudioLearner, item, hop=None, bs=64, rm_type_tfms=None):
+def _predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None):
     "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class"
     probs, spans = self._window_probs([item], hop, bs, rm_type_tfms)[0]
     df = pd.DataFrame(spans, columns=['start', 'end'])
@@ -209,8 +207,7 @@ def _file_probs(self:AudioLearner, items, hop=None, reduce='mean', bs=64):
     rs = self._window_probs(items, hop, bs, keep=False)
     return torch.stack([_reduced(r, reduce) for r in rs]) if rs else torch.zeros(0, len(self.dls.vocab))
 
-@patch
-def predict_files(self:AudioLearner, items, fname=None, hop=None, reduce='mean', bs=64):
+def _predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64):
     "DataFrame of `items` (files of any length): file, label, probability of every class; saved to CSV `fname` if given"
     items = list(items)
     probs = self._file_probs(items, hop, reduce, bs)

@@ -18,7 +18,21 @@ from .models import AudioArch, AudioNet, get_arch
 
 # %% ../nbs/05_learner.ipynb #af933149
 class AudioLearner(Learner):
-    "A fastai `Learner` for audio, made by `audio_learner`; `fastai_audio.inference` adds `predict` for files of any length"
+    "A fastai `Learner` for audio, made by `audio_learner`: it predicts files of any length, in sliding windows"
+    def predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64):
+        "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed)"
+        from fastai_audio import inference
+        return inference._predict(self, item, rm_type_tfms, with_input, hop, reduce, bs)
+
+    def predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None):
+        "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class"
+        from fastai_audio import inference
+        return inference._predict_timeline(self, item, hop, bs, rm_type_tfms)
+
+    def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64):
+        "DataFrame of `items` (files of any length): file, label, probability of every class; saved to CSV `fname` if given"
+        from fastai_audio import inference
+        return inference._predict_files(self, items, fname, hop, reduce, bs)
 
 # %% ../nbs/05_learner.ipynb #09f5f462
 def _first_conv(model):
@@ -115,7 +129,9 @@ def audio_learner(dls:DataLoaders, arch=None, n_in=None, pretrained=None, first_
     if spec.family != 'image': return _audio_model_learner(dls, spec, xb, n_out, pretrained, **kwargs)
     pretrained = pretrained is None or pretrained
     # fastai builds the 3-channel model (weights, body, head, splits, frozen body); then the first conv gets `n_in` channels
-    learn = vision_learner(dls, spec.create, n_in=3, n_out=n_out, pretrained=pretrained, normalize=normalize, **kwargs)
+    # a name goes to fastai as it is (timm's models by name); a model function as the registry resolved it
+    learn = vision_learner(dls, arch if isinstance(arch, str) else spec.create, n_in=3, n_out=n_out, pretrained=pretrained,
+                           normalize=normalize, **kwargs)
     adapt_first_conv(learn.model, n_in, pretrained=pretrained, how=first_conv)
     learn.opt = None                       # `freeze` made an optimizer holding the replaced convolution
     if pretrained: learn.freeze()
