@@ -233,6 +233,7 @@ class AudioLoader(Transform):
         super().__init__()
         store_attr('sr,mono,min_duration,on_error')
         self.n_channels = None   # with mono=False: the channel count of every file, found at setup
+        if cache is False: cache = None   # cache=False reads as 'no cache', like None
         self.cache = cache if cache is None or isinstance(cache, AudioCache) else \
             AudioCache(Path.home()/'.cache'/'fastai_audio' if cache is True else cache)
 
