@@ -239,7 +239,9 @@ _scripted_pad = None
 def _pad_fn():
     "`_pad_like_croppad` compiled by TorchScript (once), so that a trace keeps its test of the length"
     global _scripted_pad
-    if _scripted_pad is None: _scripted_pad = torch.jit.script(_pad_like_croppad)
+    if _scripted_pad is None:
+        from fastai_audio import inference   # the module's own function: TorchScript reads its source file
+        _scripted_pad = torch.jit.script(inference._pad_like_croppad)
     return _scripted_pad
 
 class WaveformModel(nn.Module):
