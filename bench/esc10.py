@@ -26,7 +26,8 @@ def finetune(dls, arch, epochs, lr, seed):
     t, c = time.time(), time.process_time()
     with learn.no_bar(), learn.no_logging(): learn.fine_tune(epochs - 1, lr, freeze_epochs=1)
     secs, cpu = time.time() - t, time.process_time() - c
-    return round(float(learn.validate()[1]), 4), round(secs, 1), round(cpu, 1)
+    with learn.no_bar(): acc = float(learn.validate()[1])   # no progress bar on stdout, which holds the JSON
+    return round(acc, 4), round(secs, 1), round(cpu, 1)
 
 def pretrained_tfms(arch):
     "The recipe's batch transforms for fine-tuning `arch`: its front end (with its filterbank jitter), gain, shift, SpecAugment"
@@ -53,7 +54,8 @@ def run_scratch_esc10(path, folds, epochs, lr, bs, seed):
         t, c = time.time(), time.process_time()
         with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr)
         secs, cpu = time.time() - t, time.process_time() - c
-        res[str(k)] = {'accuracy': round(float(learn.validate()[1]), 4), 'train_seconds': round(secs, 1),
+        with learn.no_bar(): acc = float(learn.validate()[1])
+        res[str(k)] = {'accuracy': round(acc, 4), 'train_seconds': round(secs, 1),
                        'train_cpu_seconds': round(cpu, 1), 'loadavg_after': os.getloadavg()[0]}
         print(f'resnet18 scratch fold {k}: {res[str(k)]}', file=sys.stderr)
     return res
