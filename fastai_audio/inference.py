@@ -40,11 +40,16 @@ def _window_starts(N, n, hop):
     r = r[:-1] if N - n - r[-1] < hop / 2 else r
     return itertools.chain(r, [N - n]), len(r) + 1
 
+def _gather(x, starts, n):
+    "The windows (W, C, `n`) of clip `x` (C, N) that start at `starts`, by one indexing op (no loop over the windows)"
+    idx = torch.as_tensor(starts, device=x.device)[:, None] + torch.arange(n, device=x.device)
+    return x.as_subclass(Tensor)[:, idx].transpose(0, 1)
+
 def _windows(x, n, hop):
     "Windows (W, C, `n`) of clip `x` (C, N) every `hop` samples, the last one ending with the clip, and their start samples"
     starts = list(_window_starts(x.shape[-1], n, hop)[0])
     if n is None or x.shape[-1] <= n: return x[None], starts
-    return AudioTensor(torch.stack([x[:, s:s + n] for s in starts]), sr=x.sr), starts
+    return AudioTensor(_gather(x, starts, n), sr=x.sr), starts
 
 def _window_len(dls, sr):
     "Samples of the clips the model was trained on (`CropPad`'s duration), or `None` if they kept their length"
@@ -132,10 +137,10 @@ def _item_windows(self:AudioLearner, ds, i, item, hop, bs):
     span = n or N
     group = []
     def windows(group):
-        if long is None: w = x[None] if n is None or N <= n else torch.stack([x[:, s:s + n] for s in group])
+        if long is None: w = x[None] if n is None or N <= n else _gather(x, group, n)
         else:
             y = _span(item, loader, long[0], group[0], min(group[-1] + span, N))
-            w = y[None] if n is None or N <= n else torch.stack([y[:, s - group[0]:s - group[0] + n] for s in group])
+            w = y[None] if n is None or N <= n else _gather(y, [s - group[0] for s in group], n)
         return sr, n, N, group, AudioTensor(w, sr=sr)
     for s in starts:
         # a group: at most `bs` windows, and when they are far apart (a hop longer than the window) at most bs windows' length of audio
