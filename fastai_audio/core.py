@@ -32,6 +32,12 @@ class AudioLoadError(ValueError):
     # rebuilt from both fields, so the error survives pickling (DataLoader worker processes)
     def __reduce__(self): return (type(self), (self.fn, self.reason))
 
+# %% ../nbs/00_core.ipynb #0e2d873b
+def _refuse_unknown(kwargs, allowed, where, takes=''):
+    "A `TypeError` naming the keyword arguments of `kwargs` not in `allowed`: a misspelt one would otherwise be ignored"
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown: raise TypeError(f'{where} got unexpected keyword argument(s) {", ".join(map(repr, unknown))}{takes}')
+
 # %% ../nbs/00_core.ipynb #b2bac147
 class AudioTensor(TensorBase):
     "A waveform, (C, N) for one clip or (B, C, N) for a batch, that knows its sample rate `sr`"

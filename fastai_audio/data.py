@@ -27,7 +27,7 @@ from fastai.data.block import TransformBlock, DataBlock, CategoryBlock, MultiCat
 from fastai.data.transforms import (Transform, ColReader, ColSplitter, RandomSplitter, GrandparentSplitter,
                                     FuncSplitter, RegexLabeller, parent_label, using_attr, IndexSplitter)
 from fastai.vision.augment import RandTransform
-from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files, MAX_SAMPLE, MAX_DECODED_BYTES
+from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files, MAX_SAMPLE, MAX_DECODED_BYTES, _refuse_unknown
 from .spectrogram import MelSpectrogram, SpecNormalize
 
 # %% ../nbs/04_data.ipynb #df13adf8
@@ -393,11 +393,9 @@ def _loader_args():
     return {p for f in sigs for p in inspect.signature(f).parameters if p not in ('self', 'source', 'dataset', 'kwargs')}
 
 def _check_kwargs(kwargs, where):
-    "Refuse keyword arguments that neither `AudioBlock` nor fastai's loaders take: a misspelt one would be ignored"
-    unknown = sorted(set(kwargs) - set(_AUDIO_BLOCK_ARGS) - _loader_args())
-    if unknown:
-        raise TypeError(f'{where} got unexpected keyword argument(s) {", ".join(map(repr, unknown))}; it takes the AudioBlock '
-                        f'arguments ({", ".join(_AUDIO_BLOCK_ARGS)}) and fastai DataLoaders arguments (bs, num_workers, device, ...)')
+    "Refuse keyword arguments that neither `AudioBlock` nor fastai's loaders take"
+    _refuse_unknown(kwargs, set(_AUDIO_BLOCK_ARGS) | _loader_args(), where, f'; it takes the AudioBlock arguments '
+                    f'({", ".join(_AUDIO_BLOCK_ARGS)}) and fastai DataLoaders arguments (bs, num_workers, device, ...)')
 
 def _default_batch_tfms(batch_tfms):
     return [MelSpectrogram(), SpecNormalize()] if batch_tfms is None else batch_tfms

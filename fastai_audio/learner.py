@@ -13,7 +13,7 @@ from fastai.data.core import DataLoaders
 from fastai.learner import Learner
 from fastai.vision.learner import vision_learner, default_split
 from fastai.vision.models import resnet18
-from .core import AudioTensor
+from .core import AudioTensor, _refuse_unknown
 from .models import AudioArch, AudioNet, get_arch
 
 # %% ../nbs/05_learner.ipynb #af933149
@@ -64,11 +64,6 @@ def adapt_first_conv(model, n_in, pretrained=True, how='sum'):
 # %% ../nbs/05_learner.ipynb #90d13c23
 _LEARNER_ARGS = set(inspect.signature(Learner.__init__).parameters) - {'self', 'dls', 'model'}
 
-def _check_kwargs(kwargs, allowed, what):
-    "Refuse keyword arguments `what` does not take, by name (a misspelt one would otherwise be ignored)"
-    unknown = sorted(set(kwargs) - set(allowed))
-    if unknown: raise TypeError(f'audio_learner got unexpected keyword argument(s) {", ".join(map(repr, unknown))} for {what}')
-
 def _waveform_learner(dls, spec, n_in, n_out, pretrained, **kwargs):
     "An `AudioLearner` with the 1-D model of `spec`, `create(n_in=n_in, n_out=n_out, **model_kwargs)`"
     if spec.input != 'waveform':
@@ -97,7 +92,7 @@ def _check_front_end(xb, spec):
 
 def _audio_model_learner(dls, spec, xb, n_out, pretrained, **kwargs):
     "An `AudioLearner` for a spectrogram model of the registry, pretrained on audio: checked front end, body frozen"
-    _check_kwargs(kwargs, _LEARNER_ARGS, f'{spec.name} (it takes fastai Learner arguments)')
+    _refuse_unknown(kwargs, _LEARNER_ARGS, 'audio_learner', f' for {spec.name} (it takes fastai Learner arguments)')
     pretrained = spec.pretrained if pretrained is None else pretrained
     if pretrained: _check_front_end(xb, spec)
     model = spec.model(n_out=n_out, n_in=xb.shape[1], pretrained=pretrained)
