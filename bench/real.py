@@ -1,0 +1,118 @@
+"""Real recordings through `fastai_audio train` with its defaults: ESC-10 (five folds), Speech Commands (speakers
+held out) and FSDD (official split, and each speaker held out).
+
+Every run calls `train_on_folder`, the function behind `fastai_audio train DATA --labels csv:SPLIT.csv`, with nothing
+but the data, a labels file carrying the split (`is_valid`), the seed and `--arch` (resnet18 from scratch by default;
+`--arch mn04_as` fine-tunes the AudioSet model). Sample rate, clip length, epochs, learning rate and augmentations are
+the command line's. ESC-10: train on four folds, test on the fifth. Speech Commands: 20% of the 199 speakers (seeded)
+held out with every clip they recorded. FSDD: file index 0-4 is the official test set; `fsdd_speakers` holds out each
+of the five speakers in turn.
+Usage: python bench/real.py [--runs esc10,speech_commands,fsdd_official,fsdd_speakers] [--arch resnet18] [--seeds 0]
+       [--folds 1,2,3,4,5] [--speakers george,jackson,...]
+Prints one JSON object; the command line's reports go to stderr.
+"""
+import argparse, contextlib, json, re, sys, tempfile, time, warnings
+from pathlib import Path
+import numpy as np, pandas as pd
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine, data_arg, check_dir
+import fastai_audio.cli as cli
+from fastai_audio.core import get_audio_files
+from fastai_audio.test_utils import seed_hub_cache
+
+FSDD_SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
+
+def sc_speaker(fn):
+    "The speaker of a Speech Commands file (the 8 hex digits before _nohash_), or None (background-noise clips)"
+    m = re.match(r'.*?([0-9a-f]{8})_nohash_', Path(fn).name)
+    return m[1] if m else None
+
+def sc_split(files, valid_pct=.2, seed=0):
+    "is_valid for each file: `valid_pct` of the speakers (seeded), every clip of theirs; speaker-less clips by a seeded draw"
+    spk = sorted({s for s in map(sc_speaker, files) if s})
+    rng = np.random.default_rng(seed)
+    held = set(rng.choice(spk, round(valid_pct * len(spk)), replace=False))
+    noise_valid = rng.random(len(files)) < valid_pct
+    return [sc_speaker(f) in held if sc_speaker(f) else bool(v) for f, v in zip(files, noise_valid)]
+
+def train(data, df, arch, seed):
+    "`fastai_audio train DATA --labels csv:<df> --arch ARCH --seed SEED`: accuracy, training seconds, epochs, largest validation loss"
+    fit, box = cli._fit, {}
+    def timed_fit(*args, **kwargs):   # the training alone, without the data setup, report and outputs
+        box['lr'] = args[2]; t = time.time(); fit(*args, **kwargs); box['train_seconds'] = round(time.time() - t, 1)
+        box['values'] = [list(map(float, v)) for v in args[0].recorder.values]   # before the report's validation clears them
+    with tempfile.TemporaryDirectory() as tmp:
+        df.to_csv(Path(tmp)/'labels.csv', index=False)
+        cli._fit = timed_fit
+        log = sys.stderr
+        try:
+            with contextlib.redirect_stdout(log):
+                learn, _ = cli.train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out')
+        finally: cli._fit = fit
+    vals = box['values']
+    tfms = learn.dls.train_ds.tls[0].tfms   # the AudioBlock's loading (sample rate) and cropping (clip length)
+    sr = next(t.sr for t in tfms if hasattr(t, 'sr'))
+    secs = next((t.duration for t in learn.dls.after_item.fs if hasattr(t, 'duration')), None)
+    return {'sr': sr, 'duration': secs, 'lr': box['lr'], 'accuracy': round(float(vals[-1][2]), 4), 'train_seconds': box['train_seconds'], 'epochs': len(vals),
+            'max_valid_loss': round(max(float(v[1]) for v in vals), 3), 'train_clips': int((~df.is_valid).sum()),
+            'valid_clips': int(df.is_valid.sum())}
+
+def rel(files, data): return [str(Path(f).relative_to(data)) for f in files]
+
+def esc10_runs(path, folds, arch, seed):
+    meta = pd.read_csv(path/'meta'/'esc10.csv')
+    files = {Path(f).name: f for f in get_audio_files(path)}
+    res = {}
+    for k in folds:
+        df = pd.DataFrame({'file': rel([files[n] for n in meta.filename], path), 'label': meta.category, 'is_valid': meta.fold == k})
+        res[str(k)] = train(path, df, arch, seed)
+        print(f'esc10 fold {k}: {res[str(k)]}', file=sys.stderr)
+    return res
+
+def speech_commands_run(path, arch, seed):
+    files = get_audio_files(path)
+    df = pd.DataFrame({'file': rel(files, path), 'label': [f.parent.name for f in files], 'is_valid': sc_split(files, seed=seed)})
+    r = train(path, df, arch, seed)
+    held = {sc_speaker(f) for f, v in zip(files, df.is_valid) if v and sc_speaker(f)}
+    seen = {sc_speaker(f) for f, v in zip(files, df.is_valid) if not v and sc_speaker(f)}
+    return {**r, 'valid_speakers': len(held), 'speakers_in_both': len(held & seen)}
+
+def fsdd_df(path, is_valid):
+    files = get_audio_files(path)
+    return pd.DataFrame({'file': rel(files, path), 'label': [f.name.split('_')[0] for f in files], 'is_valid': [is_valid(f) for f in files]})
+
+def mean_of(per): return round(float(np.mean([v['accuracy'] for v in per.values()])), 4)
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    data_arg(p, 'esc10', 'data/esc10', 'the ESC-10 folder')
+    data_arg(p, 'speech-commands', 'data/speech_commands', 'the Speech Commands folder')
+    data_arg(p, 'fsdd', 'data/fsdd/recordings', 'the FSDD recordings folder')
+    p.add_argument('--runs', default='esc10,speech_commands,fsdd_official,fsdd_speakers')
+    p.add_argument('--arch', default='resnet18', help="--arch of fastai_audio train (resnet18 from scratch, the command line's default)")
+    p.add_argument('--seeds', default='0')
+    p.add_argument('--folds', default='1,2,3,4,5')
+    p.add_argument('--speakers', default=','.join(FSDD_SPEAKERS))
+    a = p.parse_args()
+    warnings.filterwarnings('ignore', category=UserWarning)
+    seed_hub_cache()   # the shared copy of the mn04_as checkpoint, where there is one: no download
+    runs, seeds = a.runs.split(','), [int(s) for s in a.seeds.split(',')]
+    res, t0 = {'machine': machine(), 'arch': a.arch, 'command': f'fastai_audio train DATA --labels csv:SPLIT.csv --arch {a.arch} --seed SEED'}, time.time()
+    for seed in seeds:
+        r = res.setdefault('seeds', {}).setdefault(str(seed), {})
+        if 'esc10' in runs:
+            per = esc10_runs(check_dir(a.esc10, 'ESC-10'), [int(k) for k in a.folds.split(',')], a.arch, seed)
+            r['esc10'] = {'folds': per, 'mean_accuracy': mean_of(per), 'max_train_seconds': max(v['train_seconds'] for v in per.values())}
+        if 'speech_commands' in runs:
+            r['speech_commands_speaker_disjoint'] = speech_commands_run(check_dir(a.speech_commands, 'Speech Commands'), a.arch, seed)
+        fsdd = check_dir(a.fsdd, 'FSDD') if any(x.startswith('fsdd') for x in runs) else None
+        if 'fsdd_official' in runs:
+            r['fsdd_official'] = train(fsdd, fsdd_df(fsdd, lambda f: int(f.stem.split('_')[-1]) < 5), a.arch, seed)
+        if 'fsdd_speakers' in runs:
+            per = {s: train(fsdd, fsdd_df(fsdd, lambda f, s=s: f.stem.split('_')[1] == s), a.arch, seed) for s in a.speakers.split(',')}
+            r['fsdd_leave_one_speaker_out'] = {'held_out': per, 'mean_accuracy': mean_of(per)}
+        print(json.dumps(res), file=sys.stderr)
+    res['wall_seconds'] = round(time.time() - t0, 1)
+    print(json.dumps(res))
+
+if __name__ == '__main__': main()
