@@ -11,7 +11,7 @@ import argparse, json, os, re, sys, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine, data_arg, check_dir
+from common import machine, data_arg, check_dir, sc_speaker as speaker, sc_split as speech_commands_split
 from fastai_audio.all import *
 from fastai_audio.recipes import recipe_batch_tfms, recipe_lr
 from fastai_audio.test_utils import seed_hub_cache
@@ -59,19 +59,6 @@ def run_scratch_esc10(path, folds, epochs, lr, bs, seed):
                        'train_cpu_seconds': round(cpu, 1), 'loadavg_after': os.getloadavg()[0]}
         print(f'resnet18 scratch fold {k}: {res[str(k)]}', file=sys.stderr)
     return res
-
-def speaker(fn):
-    "The speaker of a Speech Commands file (8 hex digits before _nohash_), or None (background-noise clips)"
-    m = re.match(r'.*?([0-9a-f]{8})_nohash_', Path(fn).name)
-    return m[1] if m else None
-
-def speech_commands_split(files, valid_pct=.2, seed=0):
-    "is_valid for each file: 20% of the speakers (seeded), every clip of theirs; speaker-less clips by a seeded draw"
-    spk = sorted({s for s in map(speaker, files) if s})
-    rng = np.random.default_rng(seed)
-    held = set(rng.choice(spk, round(valid_pct * len(spk)), replace=False))
-    noise_valid = rng.random(len(files)) < valid_pct
-    return [speaker(f) in held if speaker(f) else bool(v) for f, v in zip(files, noise_valid)]
 
 def run_pretrained_sc(path, arch, epochs, lr, bs, seed):
     a = get_arch(arch)

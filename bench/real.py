@@ -15,25 +15,12 @@ import argparse, contextlib, json, re, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine, data_arg, check_dir
+from common import machine, data_arg, check_dir, sc_speaker, sc_split
 import fastai_audio.cli as cli
 from fastai_audio.core import get_audio_files
 from fastai_audio.test_utils import seed_hub_cache
 
 FSDD_SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
-
-def sc_speaker(fn):
-    "The speaker of a Speech Commands file (the 8 hex digits before _nohash_), or None (background-noise clips)"
-    m = re.match(r'.*?([0-9a-f]{8})_nohash_', Path(fn).name)
-    return m[1] if m else None
-
-def sc_split(files, valid_pct=.2, seed=0):
-    "is_valid for each file: `valid_pct` of the speakers (seeded), every clip of theirs; speaker-less clips by a seeded draw"
-    spk = sorted({s for s in map(sc_speaker, files) if s})
-    rng = np.random.default_rng(seed)
-    held = set(rng.choice(spk, round(valid_pct * len(spk)), replace=False))
-    noise_valid = rng.random(len(files)) < valid_pct
-    return [sc_speaker(f) in held if sc_speaker(f) else bool(v) for f, v in zip(files, noise_valid)]
 
 def train(data, df, arch, seed):
     "`fastai_audio train DATA --labels csv:<df> --arch ARCH --seed SEED`: accuracy, training seconds, epochs, largest validation loss"
