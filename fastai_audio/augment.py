@@ -11,8 +11,8 @@ import math
 from fractions import Fraction
 import torch, torch.nn.functional as F
 from torch import Tensor
-from fastai.vision.augment import RandTransform
 from .core import AudioTensor
+from .spectrogram import _PerExampleAugment, _span_mask
 from .dsp import stft, stft_window, resample
 
 # %% ../nbs/03_augment.ipynb #2bb6e9db
@@ -28,25 +28,10 @@ def _compute_dtype(x):
     "float32 for half-precision batches (FFTs and convolutions need it on CPU), else `x`'s own float type"
     return torch.promote_types(x.dtype, torch.float32)
 
-class WaveformAugment(RandTransform):
+class WaveformAugment(_PerExampleAugment):
     "Base of the batch waveform augmentations: change each clip of an `AudioTensor` batch with probability `p`, training set only"
-    split_idx,order = 0,20
-    def __init__(self, p=.5):
-        if not 0 <= p <= 1: raise ValueError(f'p must be in [0, 1], got {p}')
-        super().__init__(p=p)
-
-    # `p` is a probability per example, drawn in `encodes`; fastai's one coin per batch only skips the work when p=0
-    def before_call(self, b, split_idx): self.do = self.p > 0
-
-    def encodes(self, x:AudioTensor):
-        if x.ndim not in (2, 3): raise ValueError(f'{type(self).__name__} takes a clip (C, N) or a batch (B, C, N), got {tuple(x.shape)}')
-        xb = x.as_subclass(Tensor)
-        if x.ndim == 2: xb = xb[None]
-        self.applied = torch.rand(xb.shape[0], device=x.device) < self.p
-        y = self.augment(xb, self.applied, x.sr)
-        res = (y if x.ndim == 3 else y[0]).as_subclass(type(x))
-        res.set_meta(x, as_copy=True)
-        return res
+    order,item,item_dims = 20,'a clip',('C', 'N')
+    def encodes(self, x:AudioTensor): return self._per_example(x, x.sr)
 
     def augment(self, x:Tensor, applied:Tensor, sr:int) -> Tensor:
         "The batch `x` (B, C, N) with the examples where `applied` is True changed; override in subclasses"
@@ -114,12 +99,15 @@ def _span_samples(amount, unit, n, sr, name):
     if sr is None: raise ValueError(f"{name}: unit='seconds' needs a batch that knows its sample rate `sr`")
     return min(round(amount * sr), n)
 
+def _check_unit(unit):
+    if unit not in ('fraction', 'seconds'): raise ValueError(f"unit must be 'fraction' or 'seconds', got {unit!r}")
+
 class TimeShift(WaveformAugment):
     "Shift each clip by up to `max_shift` (a fraction of its length, or seconds if `unit='seconds'`) either way: `roll` around or fill with `zeros`"
     order = 20
     def __init__(self, max_shift=.2, unit='fraction', mode='roll', p=.5):
         if max_shift < 0: raise ValueError(f'max_shift must be >= 0, got {max_shift}')
-        if unit not in ('fraction', 'seconds'): raise ValueError(f"unit must be 'fraction' or 'seconds', got {unit!r}")
+        _check_unit(unit)
         if mode not in ('roll', 'zeros'): raise ValueError(f"mode must be 'roll' or 'zeros', got {mode!r}")
         super().__init__(p=p)
         self.max_shift,self.unit,self.mode = max_shift,unit,mode
@@ -162,6 +150,10 @@ class _GridAugment(WaveformAugment):
             if len(sel): y[sel] = _fit_length(self.apply_ratio(xf[sel], a, b), N)
         return y.to(x.dtype)
 
+    def _drawn(self, values, neutral):
+        "Each example's entry of `values` (one per ratio) in the last batch, `neutral` where it was left unchanged"
+        return torch.where(self.applied, values.to(self.applied.device)[self.ratio_idx], neutral)
+
 # %% ../nbs/03_augment.ipynb #dd7d9a3b
 class Speed(_GridAugment):
     "Play each clip at a speed (pitch and tempo together) drawn from `n_rates` rates in [`min_rate`, `max_rate`]; same length, padded or cut at the end"
@@ -175,10 +167,8 @@ class Speed(_GridAugment):
 
     def apply_ratio(self, x, a, b): return resample(x, a, b)  # a/b Hz: a rate a/b played at the original rate
 
-    def augment(self, x, applied, sr):
-        y = super().augment(x, applied, sr)
-        self.rate = torch.where(applied, self.rates.to(x.device)[self.ratio_idx], 1.)
-        return y
+    @property
+    def rate(self): return self._drawn(self.rates, 1.)   # each clip's rate in the last batch
 
 # %% ../nbs/03_augment.ipynb #167c2746
 def _wrap(phase):
@@ -229,34 +219,24 @@ class PitchShift(_GridAugment):
 
     def apply_ratio(self, x, a, b): return pitch_shift(x, a / b, self.n_fft, self.hop_length, self.max_denominator)
 
-    def augment(self, x, applied, sr):
-        y = super().augment(x, applied, sr)
-        self.semitones = torch.where(applied, self.steps.to(x.device)[self.ratio_idx], 0.)
-        return y
+    @property
+    def semitones(self): return self._drawn(self.steps, 0.)   # each clip's shift in the last batch
 
 # %% ../nbs/03_augment.ipynb #51fb09d3
-def _span_mask(start, width, n):
-    "(B, n) bool, True inside any of the spans [start, start+width) of each row; `start`, `width` (B, S) integers"
-    edges = torch.zeros(start.shape[0], n + 1, dtype=torch.int32, device=start.device)
-    edges.scatter_add_(1, start, torch.ones_like(start, dtype=torch.int32))
-    edges.scatter_add_(1, start + width, torch.full_like(start, -1, dtype=torch.int32))
-    return edges.cumsum(1)[:, :n] > 0
-
 class Cutout(WaveformAugment):
     "Silence `num_spans` spans of each clip, each up to `max_width` long (a fraction of the clip, or seconds if `unit='seconds'`)"
     order = 25
     def __init__(self, num_spans=2, max_width=.1, unit='fraction', p=.5):
         if num_spans < 1 or max_width < 0: raise ValueError(f'need num_spans >= 1 and max_width >= 0, got {num_spans} and {max_width}')
-        if unit not in ('fraction', 'seconds'): raise ValueError(f"unit must be 'fraction' or 'seconds', got {unit!r}")
+        _check_unit(unit)
         super().__init__(p=p)
         self.num_spans,self.max_width,self.unit = num_spans,max_width,unit
 
     def augment(self, x, applied, sr):
-        B, N = x.shape[0], x.shape[-1]
+        N = x.shape[-1]
         w = _span_samples(self.max_width, self.unit, N, sr, type(self).__name__)
-        self.width = torch.randint(0, w + 1, (B, self.num_spans), device=x.device) * applied[:, None]
-        self.start = (torch.rand(B, self.num_spans, device=x.device) * (N - self.width + 1)).long().clamp(max=N - self.width)
-        return x.masked_fill(_span_mask(self.start, self.width, N)[:, None], 0)
+        m, self.start, self.width = _span_mask(N, self.num_spans, w, applied)
+        return x.masked_fill(m[:, None], 0)   # every channel
 
 # %% ../nbs/03_augment.ipynb #83a6fee7
 class Polarity(WaveformAugment):

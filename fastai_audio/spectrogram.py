@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SPEC_PRESETS', 'AudioSpectrogram', 'SpecTransform', 'Spectrogram', 'MelSpectrogram', 'MFCC', 'KaldiMelSpectrogram',
-           'MaskFreq', 'MaskTime', 'SpecNormalize', 'SpecResize']
+           'SpectrogramAugment', 'MaskFreq', 'MaskTime', 'SpecNormalize', 'SpecResize']
 
 # %% ../nbs/02_spectrogram.ipynb #ab9f1471
 import inspect
@@ -240,33 +240,68 @@ def _show_batch(x:AudioSpectrogram, y, samples, ctxs=None, max_n=10, nrows=None,
     if grid: ctxs[0].figure.tight_layout()  # the axes are labelled: keep the labels and titles apart
     return ctxs
 
-# %% ../nbs/02_spectrogram.ipynb #cdd58cfa
-def _span_mask(shape, size, num_masks, max_width, p, device=None):
-    "Boolean mask (*shape, size): `num_masks` spans of width U{0..max_width} at random positions, in rows kept with probability `p`"
-    w = torch.randint(0, max_width + 1, (*shape, num_masks), device=device)
-    start = (torch.rand(*shape, num_masks, device=device) * (size - w + 1)).long()  # U{0..size-w}
-    pos = torch.arange(size, device=device)
-    masked = ((pos >= start[..., None]) & (pos < (start + w)[..., None])).any(-2)
-    return masked & (torch.rand(shape, device=device) < p)[..., None]
+# %% ../nbs/02_spectrogram.ipynb #86416ce8
+class _PerExampleAugment(RandTransform):
+    "What the batch augmentations share: each example changed with probability `p`, on the training set only"
+    split_idx = 0
+    item,item_dims = None,()   # one example, for the error message: 'a clip', ('C', 'N')
+    def __init__(self, p=.5):
+        if not 0 <= p <= 1: raise ValueError(f'p must be in [0, 1], got {p}')
+        super().__init__(p=p)
 
-class _SpecMask(RandTransform):
+    # `p` is a probability per example, drawn in `_per_example`; fastai's one coin per batch only skips the work when p=0
+    def before_call(self, b, split_idx): self.do = self.p > 0
+
+    def _per_example(self, x, *args):
+        "`self.augment(batch, applied, *args)` on `x`, one example or a batch of them, returned as `x`'s type with its metadata"
+        nd = len(self.item_dims)
+        if x.ndim not in (nd, nd + 1):
+            dims = ', '.join(self.item_dims)
+            raise ValueError(f'{type(self).__name__} takes {self.item} ({dims}) or a batch (B, {dims}), got {tuple(x.shape)}')
+        xb = x.as_subclass(Tensor)
+        if x.ndim == nd: xb = xb[None]
+        self.applied = torch.rand(xb.shape[0], device=x.device) < self.p
+        y = self.augment(xb, self.applied, *args)
+        res = (y if x.ndim > nd else y[0]).as_subclass(type(x))
+        res.set_meta(x, as_copy=True)
+        return res
+
+class SpectrogramAugment(_PerExampleAugment):
+    "Base of the batch spectrogram augmentations: change each spectrogram of an `AudioSpectrogram` batch with probability `p`, training set only"
+    order,item,item_dims = 60,'a spectrogram',('C', 'F', 'T')
+    def encodes(self, x:AudioSpectrogram): return self._per_example(x)
+
+    def augment(self, x:Tensor, applied:Tensor) -> Tensor:
+        "The batch `x` (B, C, F, T) with the examples where `applied` is True changed; override in subclasses"
+        raise NotImplementedError
+
+# %% ../nbs/02_spectrogram.ipynb #cdd58cfa
+def _span_mask(n, num_spans, max_width, applied):
+    "`num_spans` random spans on an axis of `n` for each example where `applied` (B,): the (B, n) mask, True inside a span, and `start`, `width` (B, num_spans)"
+    B, dev = len(applied), applied.device
+    width = torch.randint(0, max_width + 1, (B, num_spans), device=dev) * applied[:, None]      # U{0..max_width}
+    start = (torch.rand(B, num_spans, device=dev) * (n - width + 1)).long().clamp(max=n - width)  # U{0..n-width}
+    # +1 at each start and -1 at each end, summed along the axis: above 0 inside any span, for every example at once
+    edges = torch.zeros(B, n + 1, dtype=torch.int32, device=dev)
+    edges.scatter_add_(1, start, torch.ones_like(start, dtype=torch.int32))
+    edges.scatter_add_(1, start + width, torch.full_like(start, -1, dtype=torch.int32))
+    return edges.cumsum(1)[:, :n] > 0, start, width
+
+class _SpecMask(SpectrogramAugment):
     "Mask random spans of axis `dim` of `AudioSpectrogram`s (..., C, F, T); shared by `MaskFreq` and `MaskTime`"
-    order,dim,what = 60,None,None
+    dim,what = None,None
     def __init__(self, num_masks=1, max_width=10, p=1., fill='mean'):
         if fill not in ('mean', 'zero'): raise ValueError(f"fill must be 'mean' or 'zero', got {fill!r}")
         if num_masks < 1 or max_width < 0: raise ValueError(f'need num_masks >= 1 and max_width >= 0, got {num_masks} and {max_width}')
         super().__init__(p=p)
         self.num_masks,self.max_width,self.fill = int(num_masks),int(max_width),fill
 
-    # `p` is applied to each example in `encodes`, not to the whole batch as fastai's `RandTransform` does
-    def before_call(self, b, split_idx): self.do = self.p > 0
-
-    def encodes(self, x:AudioSpectrogram):
+    def augment(self, x, applied):
         size = x.shape[self.dim]
         if self.max_width > size:
             raise ValueError(f'{type(self).__name__}(max_width={self.max_width}) is wider than the {size} {self.what} of the spectrograms')
-        m = _span_mask(x.shape[:-3], size, self.num_masks, self.max_width, self.p, x.device)
-        m = m[..., None, :, None] if self.dim == -2 else m[..., None, None, :]  # the same mask for every channel
+        m, self.start, self.width = _span_mask(size, self.num_masks, self.max_width, applied)
+        m = m[:, None, :, None] if self.dim == -2 else m[:, None, None, :]  # the same mask for every channel
         fill = x.mean((-2, -1), keepdim=True) if self.fill == 'mean' else torch.zeros((), dtype=x.dtype, device=x.device)
         return x.where(~m, fill)
 
