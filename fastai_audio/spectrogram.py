@@ -22,6 +22,10 @@ from .dsp import stft, melspectrogram, power_to_db, amplitude_to_db, mfcc_from_d
 from .dsp import preemphasis, kaldi_mel_filterbank, filterbank_spectrogram
 
 # %% ../nbs/02_spectrogram.ipynb #776bc599
+def _f_max(f_max, sr):
+    "The top of the mel bands: `f_max`, or half the sample rate `sr` when it is None"
+    return f_max or sr / 2
+
 def _hz_label(f): return f'{f/1000:g}k' if f >= 1000 else f'{f:g}'
 
 def _mel_ticks(n_mels, f_min, f_max, htk=False, min_gap=.07):
@@ -50,8 +54,8 @@ class AudioSpectrogram(TensorImageBase):
         "Vertical extent, axis label and (positions, labels) of ticks, or None for the default ticks"
         if self.scale.startswith('mfcc'): return (-.5, n_rows - .5), 'MFCC coefficient', None
         if self.n_mels and self.sr:
-            f_max = self.f_max or self.sr / 2
-            return (-.5, self.n_mels - .5), 'frequency (Hz, mel scale)', _mel_ticks(self.n_mels, self.f_min or 0., f_max, self.htk)
+            ticks = _mel_ticks(self.n_mels, self.f_min or 0., _f_max(self.f_max, self.sr), self.htk)
+            return (-.5, self.n_mels - .5), 'frequency (Hz, mel scale)', ticks
         if self.n_fft and self.sr:
             df = self.sr / self.n_fft  # bin k is centred on k*sr/n_fft Hz
             return (-.5 * df, (self.n_fft // 2 + .5) * df), 'frequency (Hz)', None
@@ -154,31 +158,27 @@ class MelSpectrogram(SpecTransform):
 
     def compute(self, x, sr):
         S = melspectrogram(x, sr, self.n_fft, self.hop_length, self.win_length, self.n_mels, self.f_min,
-                           self.f_max or sr / 2, self.power, self.htk, self.norm, self.center, self.pad_mode, self.window)
+                           _f_max(self.f_max, sr), self.power, self.htk, self.norm, self.center, self.pad_mode, self.window)
         return _to_db(S, self.power, self.top_db) if self.to_db else S
 
     def meta(self, sr):
-        return dict(super().meta(sr), n_mels=self.n_mels, f_min=self.f_min, f_max=self.f_max or sr / 2, htk=self.htk,
+        return dict(super().meta(sr), n_mels=self.n_mels, f_min=self.f_min, f_max=_f_max(self.f_max, sr), htk=self.htk,
                     scale=_scale(self.power, self.to_db))
 
 # %% ../nbs/02_spectrogram.ipynb #eee006e8
-class MFCC(SpecTransform):
+class MFCC(MelSpectrogram):
     "Batch transform: waveforms `AudioTensor` (B, C, N) to MFCCs `AudioSpectrogram` (B, C, n_mfcc, T)"
     def __init__(self, sr=None, n_mfcc=20, lifter=0, n_fft=1024, hop_length=None, win_length=None, n_mels=128,
                  f_min=0., f_max=None, top_db=80., htk=False, norm='slaney', center=True, pad_mode='constant',
                  window='hann', deltas=0, delta_width=9):
-        super().__init__(sr, n_fft, hop_length, win_length, center, pad_mode, window, deltas, delta_width)
-        self.n_mfcc,self.lifter,self.n_mels,self.f_min,self.f_max = n_mfcc,lifter,n_mels,f_min,f_max
-        self.top_db,self.htk,self.norm = top_db,htk,norm
+        super().__init__(sr, n_fft, hop_length, win_length, n_mels, f_min, f_max, power=2., to_db=True, top_db=top_db,
+                         htk=htk, norm=norm, center=center, pad_mode=pad_mode, window=window, deltas=deltas,
+                         delta_width=delta_width)
+        self.n_mfcc,self.lifter = n_mfcc,lifter
 
-    def compute(self, x, sr):
-        S = melspectrogram(x, sr, self.n_fft, self.hop_length, self.win_length, self.n_mels, self.f_min,
-                           self.f_max or sr / 2, 2., self.htk, self.norm, self.center, self.pad_mode, self.window)
-        return mfcc_from_db(power_to_db(S, top_db=self.top_db), self.n_mfcc, self.lifter)
+    def compute(self, x, sr): return mfcc_from_db(super().compute(x, sr), self.n_mfcc, self.lifter)  # of the dB log-mel
 
-    def meta(self, sr):
-        return dict(super().meta(sr), n_mels=self.n_mels, f_min=self.f_min, f_max=self.f_max or sr / 2, htk=self.htk,
-                    scale='mfcc')
+    def meta(self, sr): return dict(super().meta(sr), scale='mfcc')
 
 # %% ../nbs/02_spectrogram.ipynb #fb31f247
 SPEC_PRESETS = dict(
@@ -211,7 +211,7 @@ class KaldiMelSpectrogram(SpecTransform):
 
     def _band_limits(self, shape, sr):
         "`f_min` and `f_max`: numbers, or for a training batch float64 tensors of `shape`, one per example"
-        f_max = self.f_max or sr / 2
+        f_max = _f_max(self.f_max, sr)
         if not (self._train and (self.f_min_jitter or self.f_max_jitter)): return self.f_min, f_max
         draw = lambda n: torch.randint(n, shape, dtype=torch.float64) if n else torch.zeros(shape, dtype=torch.float64)
         return self.f_min + draw(self.f_min_jitter), f_max + self.f_max_jitter - draw(2 * self.f_max_jitter)
@@ -227,7 +227,7 @@ class KaldiMelSpectrogram(SpecTransform):
         return M.add_(self.eps).log().add_(self.shift).div_(self.scale)
 
     def meta(self, sr):
-        return dict(super().meta(sr), n_mels=self.n_mels, f_min=self.f_min, f_max=self.f_max or sr / 2, htk=True, scale='log-mel')
+        return dict(super().meta(sr), n_mels=self.n_mels, f_min=self.f_min, f_max=_f_max(self.f_max, sr), htk=True, scale='log-mel')
 
 # %% ../nbs/02_spectrogram.ipynb #9a85daa3
 @show_batch.dispatch
