@@ -32,3 +32,7 @@ def sc_split(files, valid_pct=.2, seed=0):
     held = set(rng.choice(spk, round(valid_pct * len(spk)), replace=False))
     noise_valid = rng.random(len(files)) < valid_pct
     return [sc_speaker(f) in held if sc_speaker(f) else bool(v) for f, v in zip(files, noise_valid)]
+
+def data_pos(p: argparse.ArgumentParser, name, default_rel, help):
+    "Add an optional positional path argument `name` defaulting to `../shared/<default_rel>` beside the repository"
+    p.add_argument(name, nargs='?', type=Path, default=SHARED/default_rel, help=f'{help} (default: {SHARED/default_rel})')

@@ -11,14 +11,16 @@ GPU and the CPU on the same clips (the aim: within 1e-4 dB). Prints one JSON obj
 
     python bench/frontend_share.py [--device cpu|cuda] [--bs 64,256] [--repeats 5] [--amp]
 """
-import argparse, json, os, platform, statistics, time
+import argparse, json, statistics, time
 import torch, torch.nn.functional as F
 from torchvision.models import resnet18
 from fastai_audio.core import AudioTensor
 from fastai_audio.learner import adapt_first_conv
 from fastai_audio.spectrogram import MelSpectrogram, MaskFreq, MaskTime, SpecNormalize
 
-# the clips and settings of bench/spectrogram.py (this folder is on the path when the script runs)
+# the machine description of bench/common.py, the clips and settings of bench/spectrogram.py (this folder is on the
+# path when the script runs)
+from common import machine
 from spectrogram import clips as _clips, SR, SECONDS, N_FFT, HOP, N_MELS
 N_CLASSES = 10
 
@@ -70,8 +72,7 @@ def main(device='cpu', bs='64,256', repeats=5, amp=False):
         res['by_batch_size'][b] = dict(frontend_clips_per_s=round(b / f, 1), frontend_ms=round(f * 1e3, 2),
                                        train_step_ms=round(s * 1e3, 2), frontend_share=round(f / (f + s), 4))
     if dev.type == 'cuda': res['gpu_vs_cpu_max_abs_diff_db'] = gpu_cpu_parity()
-    res['machine'] = dict(device=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu', cpu_count=os.cpu_count(),
-                          torch_threads=torch.get_num_threads(), python=platform.python_version(), torch=torch.__version__)
+    res['machine'] = dict(machine(), device=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu')
     print(json.dumps(res, indent=1))
 
 if __name__ == '__main__':

@@ -6,11 +6,12 @@ for each held-out speaker given by --speakers). Each is trained with and without
 Usage: python bench/fsdd.py [PATH] [--split official|speaker|all] [--augment yes|no|both] [--epochs N] [--speakers a,b]
 Prints one JSON object.
 """
-import argparse, json, os, platform, time
+import argparse, json, sys, time
 from pathlib import Path
-import numpy as np, torch
+import numpy as np
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine, data_pos, check_dir
 from fastai_audio.all import *
-from fastai_audio.recipes import recipe_batch_tfms
 
 SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
 
@@ -32,7 +33,7 @@ def train(dls, epochs, lr, seed, mixup=0.):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('path', nargs='?', default=Path(__file__).parent.parent.parent/'shared/data/fsdd/recordings', type=Path)
+    data_pos(p, 'path', 'data/fsdd/recordings', 'the FSDD recordings folder')
     p.add_argument('--split', default='official', choices=['official', 'speaker', 'all'])
     p.add_argument('--augment', default='both', choices=['yes', 'no', 'both'])
     p.add_argument('--epochs', type=int, default=10)
@@ -41,20 +42,20 @@ def main():
     p.add_argument('--speakers', default=','.join(SPEAKERS), help='held-out speakers for the speaker split')
     p.add_argument('--mixup', type=float, default=0., help='MixUp alpha of the augmented runs (0: none)')
     a = p.parse_args()
+    path = check_dir(a.path, 'FSDD recordings')
     start = time.time()
     augments = {'yes': [True], 'no': [False], 'both': [False, True]}[a.augment]
     res = {'dataset': 'fsdd', 'arch': 'resnet18', 'pretrained': False, 'epochs': a.epochs, 'lr': a.lr, 'mixup': a.mixup,
-           'machine': {'cpus': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'python': platform.python_version(),
-                       'torch': torch.__version__, 'gpu': torch.cuda.get_device_name() if torch.cuda.is_available() else None}}
+           'machine': machine()}
     for aug in augments:
         key = 'augmented' if aug else 'plain'
         if a.split in ('official', 'all'):
-            acc, secs = train(fsdd_dls(a.path, lambda f: int(f.stem.split('_')[-1]) < 5, aug), a.epochs, a.lr, a.seed, a.mixup * aug)
+            acc, secs = train(fsdd_dls(path, lambda f: int(f.stem.split('_')[-1]) < 5, aug), a.epochs, a.lr, a.seed, a.mixup * aug)
             res.setdefault('official', {})[key] = {'accuracy': acc, 'train_seconds': secs}
         if a.split in ('speaker', 'all'):
             per = {}
             for spk in a.speakers.split(','):
-                acc, secs = train(fsdd_dls(a.path, lambda f, s=spk: f.stem.split('_')[1] == s, aug), a.epochs, a.lr, a.seed, a.mixup * aug)
+                acc, secs = train(fsdd_dls(path, lambda f, s=spk: f.stem.split('_')[1] == s, aug), a.epochs, a.lr, a.seed, a.mixup * aug)
                 per[spk] = {'accuracy': acc, 'train_seconds': secs}
             res.setdefault('speaker_independent', {})[key] = {'held_out': per,
                 'mean_accuracy': round(float(np.mean([v['accuracy'] for v in per.values()])), 4)}

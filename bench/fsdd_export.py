@@ -9,11 +9,12 @@ Usage: python bench/fsdd_export.py [PATH] [--epochs N] [--format torchscript|onn
 Prints one JSON object: the learner's test accuracy, the exported model's, how many test predictions agree, the largest
 difference between their probabilities, timings and the machine.
 """
-import argparse, json, os, platform, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine, data_pos, check_dir
 from fastai_audio.all import *
-from fastai_audio.inference import export_waveform_model
 
 # Runs in the fresh process: no fastai, no fastai_audio
 CHILD = r'''
@@ -57,14 +58,15 @@ def fsdd_dls(path, bs=64):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('path', nargs='?', default=Path(__file__).parent.parent.parent/'shared/data/fsdd/recordings', type=Path)
+    data_pos(p, 'path', 'data/fsdd/recordings', 'the FSDD recordings folder')
     p.add_argument('--epochs', type=int, default=5)
     p.add_argument('--lr', type=float, default=1e-2)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--format', default='torchscript', choices=['torchscript', 'onnx'])
     a = p.parse_args()
+    path = check_dir(a.path, 'FSDD recordings')
     set_seed(a.seed)
-    dls = fsdd_dls(a.path)
+    dls = fsdd_dls(path)
     learn = audio_learner(dls, resnet18, pretrained=False, metrics=accuracy)
     t = time.time()
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, a.lr)
@@ -98,8 +100,6 @@ def main():
         'max_abs_probability_difference': float((exp_probs - probs).abs().max()),
         'fastai_modules_in_child_process': child['imported'],
         'seconds': {'train': round(train_s, 1), 'export': round(export_s, 1), 'child_load_and_predict': round(child_s, 1)},
-        'machine': {'cpus': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'python': platform.python_version(),
-                    'torch': torch.__version__, 'gpu': torch.cuda.get_device_name() if torch.cuda.is_available() else None,
-                    'note': 'shared machine, measured under load; timings are single runs, not benchmarks'}}))
+        'machine': dict(machine(), note='shared machine, measured under load; timings are single runs, not benchmarks')}))
 
 if __name__ == '__main__': main()

@@ -1,8 +1,12 @@
 """Resident memory while building DataLoaders over 20,000 short generated clips and iterating epochs over them.
 
-Usage: python bench/memory.py [--n_files N] [--epochs N]. Prints one JSON object (RSS in MiB after each stage).
-The decoded-audio cache is read entry by entry (one open and one read per clip), so it adds nothing to the
-process's resident memory beyond the batch being built.
+The clips (0.25 s at 8 kHz, `synth_audio_dataset`) go through `AudioDataLoaders.from_folder` with `cache=` a temporary
+folder, an `AudioCache`: the first time a clip is loaded it is decoded and written to its own `.fac` entry file (a
+header, then the float32 samples); later epochs read the entry back, one open and one read per clip. The cache keeps
+nothing in the process between items, so resident memory should not grow from one epoch to the next.
+Usage: python bench/memory.py [--n_files N] [--epochs N]. Prints one JSON object: the resident set size (MiB) at the
+start, after building the DataLoaders and after each epoch, the seconds of each stage, and the cache's number of
+entries and size on disk.
 """
 import argparse, json, sys, tempfile, time
 from pathlib import Path

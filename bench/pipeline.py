@@ -2,12 +2,14 @@
 
 fastai_audio (`AudioDataLoaders`, batch transforms) against a seed-style pipeline: a torch `Dataset` that decodes and
 computes a log-mel per item in `__getitem__` (with torchaudio, and with librosa), same batch size and `num_workers`.
-Three datasets: FSDD (1-s crops at 8 kHz), the synthetic set (1 s at 16 kHz) and a synthetic set with ESC-50's shape
+Three datasets: FSDD (1-s crops at 8 kHz; left out if its folder is missing), the synthetic set (1 s at 16 kHz) and a synthetic set with ESC-50's shape
 (5 s at 44.1 kHz), the last also loaded at 16 kHz (resampled on load). Usage: python bench/pipeline.py [--fsdd PATH] [--num_workers N] [--epochs N]. Prints one JSON object.
 """
-import argparse, json, os, platform, tempfile, time
+import argparse, json, sys, tempfile, time
 from pathlib import Path
 import numpy as np, torch
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine, data_arg
 from fastai_audio.all import *
 
 def items_per_s(dl, epochs):
@@ -73,16 +75,16 @@ def bench(files, label_pat, sr, duration, a):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--fsdd', type=Path, default=Path(__file__).parent.parent.parent/'shared/data/fsdd/recordings')
+    data_arg(p, 'fsdd', 'data/fsdd/recordings', 'the FSDD recordings folder, left out if missing')
     p.add_argument('--num_workers', type=int, default=0)
     p.add_argument('--epochs', type=int, default=4)
     p.add_argument('--bs', type=int, default=64)
     a = p.parse_args()
-    res = {'machine': {'cpus': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'python': platform.python_version(),
-                       'torch': torch.__version__, 'gpu': torch.cuda.get_device_name() if torch.cuda.is_available() else None},
+    res = {'machine': machine(),
            'num_workers': a.num_workers, 'bs': a.bs, 'epochs': a.epochs,
            'note': 'items/s per epoch of the training DataLoader; first epoch of *_cached builds the cache'}
-    if a.fsdd.exists(): res['fsdd'] = bench(sorted(get_audio_files(a.fsdd)), r'^(\d+)_', 8000, 1., a)
+    if a.fsdd.is_dir(): res['fsdd'] = bench(sorted(get_audio_files(a.fsdd)), r'^(\d+)_', 8000, 1., a)
+    else: print(f'FSDD not found at {a.fsdd}: left out (pass --fsdd)', file=sys.stderr)
     # synthetic files are named <class>_<i>.wav; label them by class name
     synth = lambda d, **kw: sorted(get_audio_files(synth_audio_dataset(Path(d)/'synth', seed=0, **kw)))
     with tempfile.TemporaryDirectory() as d: res['synthetic'] = bench(synth(d, n_per_class=100), r'^([a-z_]+)_\d+', 16000, 1., a)

@@ -13,8 +13,11 @@ a drift moves less than the ratios of the medians. Prints one JSON object.
 
     python bench/spectrogram.py [--device cpu|cuda] [--repeats 5]
 """
-import argparse, json, os, platform, statistics, time
+import argparse, json, os, platform, statistics, sys, time
+from pathlib import Path
 import numpy as np, torch
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine
 from fastai_audio.core import AudioTensor
 from fastai_audio.dsp import stft_window
 from fastai_audio.spectrogram import MelSpectrogram
@@ -103,10 +106,8 @@ def main(device='cpu', repeats=5):
                          vs_torchaudio_3x=a >= 3 * rate['torchaudio_per_item'] if 'torchaudio_per_item' in rate else None,
                          vs_stft_floor_0_3=a >= .3 * fl),
         max_abs_diff_db_first4=diff,
-        machine=dict(device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu=cpu_name(),
-                     cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads(),
-                     OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS'), loadavg_before=load_before,
-                     loadavg_after=load_after),
+        machine=dict(machine(), device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev), cpu=cpu_name(),
+                     OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS'), loadavg_before=load_before, loadavg_after=load_after),
         versions=dict(torch=torch.__version__, librosa=librosa.__version__, torchaudio=torchaudio_version),
     )
     print(json.dumps(res, indent=1))

@@ -19,10 +19,11 @@ pays at least, before framing, power and decibels. Prints one JSON object.
 
     python bench/spectrogram_steps.py [--repeats 9]
 """
-import argparse, json, os, statistics, sys, time
+import argparse, json, statistics, sys, time
 from pathlib import Path
 import torch, torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).parent))
+from common import machine
 from spectrogram import clips, SR, N_FFT, HOP, N_MELS, TOP_DB
 from fastai_audio import dsp
 
@@ -89,7 +90,7 @@ def main(repeats=9):
         rfft_share_of_3x_budget=round(ms['rfft'] / (ms['torchaudio_per_item'] / 3), 2),
         rfft_plus_cheapest_mel_product_ms=round(ms['rfft'] + min(ms['mel_product'], ms['alt_mel_product_on_power']), 1),
         vs_torchaudio=round(ms['torchaudio_per_item'] / ms['fastai_audio_end_to_end'], 2),
-        machine=dict(cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads(), torch=torch.__version__),
+        machine=machine(),
     )
     print(json.dumps(res, indent=1))
 
