@@ -9,7 +9,7 @@ __all__ = ['write_outputs', 'run_demo', 'CLIError', 'train_on_folder', 'predict_
 import argparse, contextlib, math, os, re, sys, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd
-from .recipes import n_fft_for, recipe_batch_tfms, recipe_lr, typical_duration
+from .recipes import n_fft_for, recipe_batch_tfms, recipe_cbs, recipe_epochs, recipe_lr, typical_duration
 
 # %% ../nbs/09_cli.ipynb #d40eceec
 def _save_figure(fig, fname):
@@ -112,7 +112,7 @@ def _log_friendly(learn):
         learn.remove_cb(table)
         learn.add_cb(ProgressCallback())
 
-def _fit(learn, epochs, lr, pretrained=False):
+def _fit(learn, epochs, lr, pretrained=False, cbs=()):
     "fastai's `fine_tune` (one epoch with the body frozen, then the rest) for pretrained models, else `fit_one_cycle`; stopped by a `CLIError` at the first loss that is not finite"
     import torch
     from fastai.callback.core import Callback, CancelFitException
@@ -126,9 +126,10 @@ def _fit(learn, epochs, lr, pretrained=False):
                 diverged.append(f'the {"training" if self.training else "validation"} loss became {self.loss.mean().item()} '
                                 f'in epoch {self.epoch + 1}, batch {self.iter + 1}')
                 raise CancelFitException()
-    if not pretrained: learn.fit_one_cycle(epochs, lr, cbs=StopIfNonFinite())
-    elif epochs == 1: learn.fit_one_cycle(1, lr, cbs=StopIfNonFinite())
-    else: learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=StopIfNonFinite())
+    cbs = [*cbs, StopIfNonFinite()]
+    if not pretrained: learn.fit_one_cycle(epochs, lr, cbs=cbs)
+    elif epochs == 1: learn.fit_one_cycle(1, lr, cbs=cbs)
+    else: learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=cbs)
     bad = [k for k, t in learn.model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]
     if bad and not diverged: diverged.append(f'{len(bad)} weight tensors are not finite, e.g. {bad[0]}')
     if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; nothing was written (try a lower --lr, '
@@ -309,25 +310,26 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
     if gib > 2: raise CLIError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: '
                                f'use a smaller --bs, --duration or --sr')
-    epochs = epochs or (5 if pretrained else 10)
     lr = lr or recipe_lr(spec.name, pretrained)
     print(f'{len(files)} files in {data}; sr={sr} Hz, clips of {duration} s, arch={spec.name}'
           + (' (pretrained, fine-tuned)' if pretrained else ' (from scratch)'))
     set_seed(seed)
     tfms = recipe_batch_tfms(sr, augment=augment, spectrogram=spec.input != 'waveform',
-                             arch=spec.name if spec.front_end is not None else None)
+                             arch=spec.name if spec.front_end is not None else None, duration=duration)
     try: dls = _labels_dls(data, checked, files, sr=sr, duration=duration, valid_pct=valid_pct, seed=seed, bs=bs,
                            batch_tfms=tfms, on_error=on_error, num_workers=0)
     except KeyError as e:   # fastai's words for a class that a random split left in validation only
         if 'was not included in the training dataset' not in str(e): raise
         raise CLIError(f'{e.args[0]}: each class needs training files; give it more (or another --valid-pct or --seed)') from None
     _check_split(dls, data, checked[2], bs)
+    epochs = epochs or recipe_epochs(dls.train.n, dls.train.bs, pretrained)
+    print(f'{dls.train.n} training and {dls.valid.n} validation clips; {epochs} epochs at lr {lr:g}')
     try: learn = audio_learner(dls, spec if spec.family != 'image' else spec.create, pretrained=pretrained, metrics=accuracy)
     except AudioLoadError: raise   # a bad file met on the first batch: `main` names it, with --skip-bad-files
     except ValueError as e:   # the model and the data do not fit, found on a first batch: SpecAugment masks wider than short clips
         raise CLIError(f'{spec.name} on clips of {duration:g} s at {sr} Hz: {_first_line(e)}') from None
     with _log_friendly(learn):
-        _fit(learn, epochs, lr, pretrained)
+        _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [])
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
         try: files = write_outputs(learn, out, _valid_files(learn.dls, data), interp)
@@ -407,7 +409,7 @@ def _parser():
     t.add_argument('--arch', default='resnet18', help="model: an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
                    "from its AudioSet weights at 32 kHz by default), a torchvision or fastai name (resnet34, xresnet18, efficientnet_b0, ...), "
                    "'audionet' (raw waveforms), or a timm name (default: %(default)s)")
-    t.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model, 10 from scratch)')
+    t.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model; from scratch enough for 300 batches, 10 to 30)')
     t.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate)")
     t.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
                    help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")
