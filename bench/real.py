@@ -48,10 +48,9 @@ def rel(files, data): return [str(Path(f).relative_to(data)) for f in files]
 
 def esc10_runs(path, folds, arch, seed):
     meta = pd.read_csv(path/'meta'/'esc10.csv')
-    files = {Path(f).name: f for f in get_audio_files(path)}
     res = {}
-    for k in folds:
-        df = pd.DataFrame({'file': rel([files[n] for n in meta.filename], path), 'label': meta.category, 'is_valid': meta.fold == k})
+    for k in folds:   # meta/esc10.csv names each clip relative to the ESC-10 folder
+        df = pd.DataFrame({'file': meta.filename, 'label': meta.category, 'is_valid': meta.fold == k})
         res[str(k)] = train(path, df, arch, seed)
         print(f'esc10 fold {k}: {res[str(k)]}', file=sys.stderr)
     return res
