@@ -6,7 +6,8 @@
 __all__ = ['AudioLearner', 'adapt_first_conv', 'PreciseBN', 'update_bn_stats', 'audio_learner']
 
 # %% ../nbs/05_learner.ipynb #9b3b21c1
-import inspect, itertools, warnings
+import inspect, itertools, urllib.error, warnings
+from pathlib import Path
 import torch
 from torch import nn
 from fastai.data.core import DataLoaders
@@ -15,7 +16,7 @@ from fastai.learner import Learner
 from fastai.vision.learner import vision_learner, default_split
 from fastai.vision.models import resnet18
 from .core import AudioTensor, _refuse_unknown
-from .models import AudioArch, AudioNet, get_arch
+from .models import AudioArch, AudioNet, WeightsError, get_arch
 
 # %% ../nbs/05_learner.ipynb #af933149
 class AudioLearner(Learner):
@@ -164,11 +165,27 @@ def _build_learner(dls, arch, n_in, pretrained, first_conv, normalize, n_out, **
     pretrained = pretrained is None or pretrained
     # fastai builds the 3-channel model (weights, body, head, splits, frozen body); then the first conv gets `n_in` channels
     # a name goes to fastai as it is (timm's models by name); a model function as the registry resolved it
-    learn = vision_learner(dls, arch if isinstance(arch, str) else spec.create, n_in=3, n_out=n_out, pretrained=pretrained,
-                           normalize=normalize, **kwargs)
+    try: learn = vision_learner(dls, arch if isinstance(arch, str) else spec.create, n_in=3, n_out=n_out, pretrained=pretrained,
+                                normalize=normalize, **kwargs)
+    except urllib.error.URLError as e: raise _offline_error(spec, e) from None
     adapt_first_conv(learn.model, n_in, pretrained=pretrained, how=first_conv)
     learn.opt = None                       # `freeze` made an optimizer holding the replaced convolution
     if pretrained: learn.freeze()
     learn.__class__ = AudioLearner         # fastai's `vision_learner` makes a `Learner`; `AudioLearner` adds no state
     learn.n_in,learn.first_conv = n_in,first_conv
     return learn
+
+def _imagenet_url(create):
+    "The address of the default ImageNet weights of the torchvision model function `create`, or None"
+    try:
+        from torchvision.models import get_model_weights
+        return get_model_weights(create).DEFAULT.url
+    except Exception: return None   # not a torchvision model (timm, fastai's xresnet): its own hub says where
+
+def _offline_error(spec, e):
+    "A `WeightsError` for ImageNet weights that could not be downloaded: where they come from, where to put them, or pretrained=False"
+    url = _imagenet_url(spec.create)
+    where = f'download {url} on another machine and put it in {Path(torch.hub.get_dir())/"checkpoints"}' if url else \
+            "download them on a machine with a network (they are cached for later)"
+    return WeightsError(f'could not download the ImageNet weights of {spec.name} ({getattr(e, "reason", e)}); without a network, '
+                        f'{where}, or train from scratch with pretrained=False')
