@@ -24,7 +24,7 @@ def _pretrained_recipe(arch, augment):
     return wave + arch.front_end() + masks
 
 def hop_for(n_fft, sr, duration=None, max_frames=256):
-    "A quarter of `n_fft`, or half of it where that keeps clips of `duration` seconds under `max_frames` frames"
+    "A quarter of `n_fft`, or half of it for clips of `duration` seconds that would have more than `max_frames` frames"
     hop = n_fft // 4
     if duration is not None and duration * sr / hop > max_frames: hop = n_fft // 2
     return hop
