@@ -12,11 +12,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine
 from fastai_audio.all import *
+import fastai_audio.cli as cli
 from fastai_audio.cli import run_demo
 from fastai_audio.test_utils import seed_hub_cache
 
-def summary(learn, secs, **extra):
-    vals = learn.recorder.values
+def summary(learn, secs, values=None, **extra):
+    vals = learn.recorder.values if values is None else values
     return {'accuracy': round(float(vals[-1][2]), 4), 'max_valid_loss': round(max(float(v[1]) for v in vals), 3),
             'valid_losses': [round(float(v[1]), 3) for v in vals], 'train_seconds': round(secs, 1), **extra}
 
@@ -42,10 +43,15 @@ def scratch(seed):
 
 def demo(seed):
     out = Path(tempfile.mkdtemp())/'demo_out'
-    t, log = time.time(), io.StringIO()
-    with contextlib.redirect_stdout(log): learn, _ = run_demo(out, seed=seed)
+    t, log, fit, box = time.time(), io.StringIO(), cli._fit, {}
+    def keep_values(learn, *args, **kwargs):   # the epoch table, before the report's validation clears the recorder
+        fit(learn, *args, **kwargs); box['values'] = [list(map(float, v)) for v in learn.recorder.values]
+    cli._fit = keep_values
+    try:
+        with contextlib.redirect_stdout(log): learn, _ = run_demo(out, seed=seed)
+    finally: cli._fit = fit
     held = [l for l in log.getvalue().splitlines() if l.startswith('held-out accuracy')]
-    return summary(learn, time.time() - t, held_out_accuracy=float(held[0].split()[2]) if held else None)
+    return summary(learn, time.time() - t, values=box['values'], held_out_accuracy=float(held[0].split()[2]) if held else None)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
