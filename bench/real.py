@@ -11,7 +11,7 @@ Usage: python bench/real.py [--runs esc10,speech_commands,fsdd_official,fsdd_spe
        [--folds 1,2,3,4,5] [--speakers george,jackson,...]
 Prints one JSON object; the command line's reports go to stderr.
 """
-import argparse, contextlib, json, re, sys, tempfile, time, warnings
+import argparse, contextlib, json, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
@@ -26,7 +26,7 @@ def train(data, df, arch, seed):
     "`fastai_audio train DATA --labels csv:<df> --arch ARCH --seed SEED`: accuracy, training seconds, epochs, largest validation loss"
     fit, box = cli._fit, {}
     def timed_fit(*args, **kwargs):   # the training alone, without the data setup, report and outputs
-        box['lr'] = args[2]; t = time.time(); fit(*args, **kwargs); box['train_seconds'] = round(time.time() - t, 1)
+        box['epochs'], box['lr'] = args[1], args[2]; t = time.time(); fit(*args, **kwargs); box['train_seconds'] = round(time.time() - t, 1)
         box['values'] = [list(map(float, v)) for v in args[0].recorder.values]   # before the report's validation clears them
     with tempfile.TemporaryDirectory() as tmp:
         df.to_csv(Path(tmp)/'labels.csv', index=False)
@@ -40,7 +40,8 @@ def train(data, df, arch, seed):
     tfms = learn.dls.train_ds.tls[0].tfms   # the AudioBlock's loading (sample rate) and cropping (clip length)
     sr = next(t.sr for t in tfms if hasattr(t, 'sr'))
     secs = next((t.duration for t in learn.dls.after_item.fs if hasattr(t, 'duration')), None)
-    return {'sr': sr, 'duration': secs, 'lr': box['lr'], 'accuracy': round(float(vals[-1][2]), 4), 'train_seconds': box['train_seconds'], 'epochs': len(vals),
+    return {'sr': sr, 'duration': secs, 'lr': box['lr'], 'accuracy': round(float(vals[-1][2]), 4), 'train_seconds': box['train_seconds'], 'epochs': box['epochs'],   # fine_tune's values hold only its second fit
+           
             'max_valid_loss': round(max(float(v[1]) for v in vals), 3), 'train_clips': int((~df.is_valid).sum()),
             'valid_clips': int(df.is_valid.sum())}
 
