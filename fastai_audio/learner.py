@@ -10,6 +10,7 @@ import inspect, itertools, urllib.error, warnings
 from pathlib import Path
 import torch
 from torch import nn
+from torch.optim.swa_utils import update_bn
 from fastai.data.core import DataLoaders
 from fastai.callback.core import Callback
 from fastai.learner import Learner
@@ -79,20 +80,11 @@ def _batchnorms(model): return [m for m in model.modules() if isinstance(m, nn.m
 
 def update_bn_stats(model, dl, n_batches=20):
     "Set the running statistics of `model`'s BatchNorm layers to their average over the first `n_batches` batches of `dl`"
-    bns = _batchnorms(model)
     batches = itertools.islice(dl, n_batches)
     first = next(batches, None)
-    if not bns or first is None: return model   # nothing to measure with: keep the statistics there are
-    momenta = [bn.momentum for bn in bns]
-    was_training = model.training
-    for bn in bns: bn.reset_running_stats(); bn.momentum = None   # momentum None: a cumulative average
-    model.train()
-    try:
-        with torch.no_grad():
-            for b in itertools.chain([first], batches): model(b[0])
-    finally:
-        for bn, m in zip(bns, momenta): bn.momentum = m
-        model.train(was_training)
+    if not _batchnorms(model) or first is None: return model   # nothing to measure with: keep the statistics there are
+    # torch's SWA helper: reset, a cumulative average (momentum None) in training mode, then mode and momenta restored
+    with torch.no_grad(): update_bn(itertools.chain([first], batches), model)
     return model
 
 # %% ../nbs/05_learner.ipynb #90d13c23
