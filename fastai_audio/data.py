@@ -7,7 +7,7 @@ __all__ = ['CropPad', 'pad_to_longest', 'AudioCache', 'cache_audio', 'AudioLoade
            'show_batch']
 
 # %% ../nbs/04_data.ipynb #d6a62f52
-import hashlib, inspect, json, os, random, re, stat, struct, tempfile, threading, warnings
+import hashlib, inspect, json, math, os, random, re, stat, struct, tempfile, threading, warnings
 from copy import copy
 from collections import Counter
 from functools import partial
@@ -27,7 +27,7 @@ from fastai.data.block import TransformBlock, DataBlock, CategoryBlock, MultiCat
 from fastai.data.transforms import (Transform, ColReader, ColSplitter, RandomSplitter, GrandparentSplitter,
                                     FuncSplitter, RegexLabeller, parent_label, using_attr, IndexSplitter)
 from fastai.vision.augment import RandTransform
-from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files, MAX_SAMPLE, MAX_DECODED_BYTES, _refuse_unknown
+from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files, MAX_SAMPLE, MAX_DECODED_BYTES, _refuse_unknown, _resampled_len
 from .spectrogram import MelSpectrogram, SpecNormalize
 
 # %% ../nbs/04_data.ipynb #df13adf8
@@ -51,21 +51,25 @@ class CropPad(RandTransform):
 
     def before_call(self, b, split_idx): self.training = split_idx == 0
 
-    def _start(self, extra, mode):
+    def _start(self, extra, mode, training):
         "Where to cut (or place) when the lengths differ by `extra` samples"
-        if mode == 'random' and self.training: return random.randint(0, extra)
+        if mode == 'random' and training: return random.randint(0, extra)
         return extra // 2 if mode == 'center' else 0
+
+    def cut_start(self, extra, training):
+        "The first sample kept of a clip `extra` samples longer than `duration`: random on the training set (`train_crop='random'`)"
+        return self._start(extra, self.train_crop if training else self.valid_crop, training)
 
     def encodes(self, x:AudioTensor):
         _check_loaded(x)
         # cut and pad the plain tensor: per item, the subclass's `__torch_function__` costs more than the copy itself
         y,n,N = x.as_subclass(Tensor),round(self.duration * x.sr),x.nsamples
         if N > n:
-            start = self._start(N - n, self.train_crop if self.training else self.valid_crop)
+            start = self.cut_start(N - n, self.training)
             y = y[..., start:start + n]
         elif N < n and self.pad == 'repeat' and N > 0: y = y.repeat(1, -(-n // N))[..., :n]
         elif N < n:   # an empty clip has nothing to repeat: zeros
-            before = self._start(n - N, self.pad)  # 'zeros' puts the clip first, 'random' anywhere when training
+            before = self._start(n - N, self.pad, self.training)  # 'zeros' puts the clip first, 'random' anywhere when training
             y = F.pad(y, (before, n - N - before))
         res = y.as_subclass(type(x))
         res.set_meta(x, as_copy=True)
@@ -226,12 +230,15 @@ def _one_channel_count(headers):
                          'mono=True (channels averaged), or keep the files of one kind')
     return next(iter(first), None)
 
+_SPAN_MARGIN = .05       # seconds read on each side of a span, so that its resampled samples are those of the whole file
+_SPAN_MIN_BYTES = 2**20  # a file that decodes to less than this is read whole: reading a span of it saves too little
+
 class AudioLoader(Transform):
-    "Load a file as an `AudioTensor` at `sr` (the data's most common rate when `None`), via `cache` if given"
+    "Load a file as an `AudioTensor` at `sr` (the data's most common rate when `None`), via `cache` if given; of a long file only the span `crop` keeps"
     train_setup = False   # set up on every item, validation too: a stereo file there must be found before training
-    def __init__(self, sr=None, mono=True, min_duration=None, cache=None, on_error='raise'):
+    def __init__(self, sr=None, mono=True, min_duration=None, cache=None, on_error='raise', crop=None):
         super().__init__()
-        store_attr('sr,mono,min_duration,on_error')
+        store_attr('sr,mono,min_duration,on_error,crop')
         self.n_channels = None   # with mono=False: the channel count of every file, found at setup
         if cache is False: cache = None   # cache=False reads as 'no cache', like None
         self.cache = cache if cache is None or isinstance(cache, AudioCache) else \
@@ -249,27 +256,73 @@ class AudioLoader(Transform):
             warnings.warn(f'the audio files have several sample rates {dict(rates)}: all are loaded at {self.sr} Hz; '
                           f'pass AudioBlock(sr=...) to choose another')
 
-    def _load(self, fn):
+    def __call__(self, x, split_idx=None, **kwargs):
+        # the split decides which span of a long file `crop` keeps: so a file name is loaded here, knowing it
+        if isinstance(x, (str, Path)): return self._load_or_stand_in(x, split_idx == 0)
+        return super().__call__(x, split_idx=split_idx, **kwargs)
+
+    def _load(self, fn, training=False):
+        span = self._crop_span(fn, training)
+        if span is not None: x = self.load_span(fn, *span[:3])
         # the loader's settings, never the cache's: the cache keeps an entry per rate and channel setting
-        x = load_audio(fn, sr=self.sr, mono=self.mono) if self.cache is None else self.cache.load(fn, sr=self.sr, mono=self.mono)
-        if self.min_duration and x.duration < self.min_duration:
-            raise AudioLoadError(fn, f'{x.duration:.3f}s long, shorter than min_duration={self.min_duration}s')
+        elif self.cache is None: x = load_audio(fn, sr=self.sr, mono=self.mono)
+        else: x = self.cache.load(fn, sr=self.sr, mono=self.mono)
+        secs = x.duration if span is None else span[3] / x.sr
+        if self.min_duration and secs < self.min_duration:
+            raise AudioLoadError(fn, f'{secs:.3f}s long, shorter than min_duration={self.min_duration}s')
         nch = getattr(self, 'n_channels', None)
         if not self.mono and nch is not None and x.nchannels != nch:   # a file changed since setup, or one given later
             raise AudioLoadError(fn, f'has {x.nchannels} channels but the data {nch}: with mono=False every file needs {nch}')
         return x
 
-    def encodes(self, fn:(str, Path)):
-        try: return self._load(fn)
+    def _load_or_stand_in(self, fn, training=False):
+        try: return self._load(fn, training)
         except AudioLoadError as e:
             if self.on_error == 'raise': raise
             # an empty stand-in that carries the error: `AudioDL` leaves such items out, `CropPad` refuses them
             return AudioTensor(torch.zeros(1, 0), sr=self.sr, load_error=e)
 
-    def uncached(self):
-        "This loader without its cache: for inference, which must neither need the trainer's cache folder nor write into it"
-        if self.cache is None: return self
-        res = copy(self); res.cache = None
+    def encodes(self, fn:(str, Path)): return self._load_or_stand_in(fn)
+
+    def long_file(self, fn, min_bytes=_SPAN_MIN_BYTES):
+        "(file rate, frames) of `fn` if it decodes to more than `min_bytes` here and can be read span by span (a regular file that seeks, of known length); else None"
+        try:
+            if not stat.S_ISREG(os.stat(fn).st_mode): return None
+            info = sf.info(str(fn))
+        except Exception: return None   # loading it whole says why
+        if info.format == 'MP3' or not 0 < info.frames < 2**62 or info.samplerate <= 0: return None   # MP3 lengths are estimates
+        if not self.mono and getattr(self, 'n_channels', None) not in (None, info.channels): return None   # loading it whole refuses it, naming it
+        sr, nch = (self.sr or info.samplerate), (1 if self.mono else info.channels)
+        decoded = 4 * max(info.frames * (1 if self.mono else info.channels), _resampled_len(info.frames, info.samplerate, sr) * nch)
+        return (info.samplerate, info.frames) if decoded > min_bytes else None
+
+    def load_span(self, fn, file_sr, a, b):
+        "Samples `a` to `b` of `fn` (recorded at `file_sr`) at this loader's rate and channels, equal to those of the whole file loaded at once"
+        sr = self.sr or file_sr
+        g = sr // math.gcd(sr, file_sr)                      # starts on a multiple of `g` are whole file samples: no phase shift
+        m = math.ceil(_SPAN_MARGIN * sr)
+        lo = max(0, a - m) // g * g
+        x = load_audio(fn, sr=sr, mono=self.mono, offset=lo / sr, duration=(b + m - lo) / sr)
+        if x.nsamples < b - lo: raise AudioLoadError(fn, f'ended at {(lo + x.nsamples) / sr:.3f}s, before the {b / sr:.3f}s its header declares')
+        return x[:, a - lo:b - lo]
+
+    def _crop_span(self, fn, training):
+        "(file rate, start, end, length) of the samples of `fn` that `crop` keeps, when the file is long enough that reading only them pays; else None"
+        crop = getattr(self, 'crop', None)
+        if crop is None or self.cache is not None: return None   # a cache holds whole files: cropping its entries costs nothing
+        long = self.long_file(fn)
+        if long is None: return None
+        file_sr, frames = long
+        sr = self.sr or file_sr
+        N, n = _resampled_len(frames, file_sr, sr), round(crop.duration * sr)
+        if N <= 2 * n: return None
+        a = crop.cut_start(N - n, training)
+        return file_sr, a, a + n, N
+
+    def for_inference(self):
+        "This loader as inference needs it: whole files (inference cuts its own windows), and no cache (the trainer's folder may be gone, and is not written to)"
+        if self.cache is None and getattr(self, 'crop', None) is None: return self
+        res = copy(self); res.cache, res.crop = None, None
         return res
 
 # %% ../nbs/04_data.ipynb #b690f583
@@ -378,8 +431,9 @@ def skipped(self:DataLoaders):
 def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='random', valid_crop='center',
                min_duration=None, cache=None, on_error='raise'):
     "A `TransformBlock` for audio files, loaded at `sr` and cropped or padded to `duration` seconds"
-    return TransformBlock(type_tfms=AudioLoader(sr=sr, mono=mono, min_duration=min_duration, cache=cache, on_error=on_error),
-                          item_tfms=[CropPad(duration, pad, train_crop, valid_crop)] if duration else [],
+    crop = CropPad(duration, pad, train_crop, valid_crop) if duration else None   # the loader reads only its span of a long file
+    return TransformBlock(type_tfms=AudioLoader(sr=sr, mono=mono, min_duration=min_duration, cache=cache, on_error=on_error, crop=crop),
+                          item_tfms=[crop] if duration else [],
                           dl_type=AudioDL,
                           dls_kwargs={'on_error': on_error, **({} if duration else {'before_batch': pad_to_longest})})
 

@@ -6,21 +6,20 @@
 __all__ = ['ensemble_probs', 'WaveformModel', 'export_waveform_model', 'learner_config', 'save_weights', 'load_weights']
 
 # %% ../nbs/07_inference.ipynb #ea06a49a
-import hashlib, itertools, json, math, os, stat, warnings
+import hashlib, itertools, json, math, os, warnings
 from copy import deepcopy
 from pathlib import Path
-import numpy as np, pandas as pd, soundfile as sf, torch
+import numpy as np, pandas as pd, torch
 from torch import nn, Tensor
 from fastcore.basics import patch, first
 from fastcore.foundation import L
 from fastai.data.core import test_set, Pipeline
-from .core import AudioTensor, AudioLoadError, load_audio, _resample, _resampled_len
+from .core import AudioTensor, _resample, _resampled_len
 from .data import CropPad, AudioLoader, AudioDL
 from .learner import AudioLearner
 
 # %% ../nbs/07_inference.ipynb #b60aecb0
 _STREAM_BYTES = 2**26   # a file that decodes to more than this (at the learner's rate and channels) is read window by window
-_MARGIN = .05           # seconds read on each side of a span, so that its resampled samples are those of the whole file
 
 def _check_args(hop, bs):
     "Refuse a `bs` that is not a positive integer and a `hop` that is not a finite number of seconds > 0"
@@ -74,14 +73,14 @@ def _loader(dls):
 
 @patch
 def _input_set(self:AudioLearner, items, rm_type_tfms=None):
-    "`items` through the input pipeline of the validation set, from the `AudioLoader` on when they are file names; never through a cache"
+    "`items` through the input pipeline of the validation set, from the `AudioLoader` on when they are file names; whole files, never through a cache"
     if rm_type_tfms is None and len(items) and isinstance(items[0], (str, Path)):
         # a learner trained from a DataFrame reads a row before the file: start files at the loader instead
         rm_type_tfms = first(i for i, t in enumerate(self.dls.valid_ds.tls[0].tfms.fs) if isinstance(t, AudioLoader))
     ds = test_set(self.dls.valid_ds, items, rm_tfms=rm_type_tfms)   # loads as in training: rate, channels
     # inference neither needs the trainer's cache folder (gone after `load_learner` elsewhere) nor writes into it
     tfms = ds.tls[0].tfms
-    tfms.fs = L(t.uncached() if isinstance(t, AudioLoader) else t for t in tfms.fs)
+    tfms.fs = L(t.for_inference() if isinstance(t, AudioLoader) else t for t in tfms.fs)
     return ds
 
 def _to_training_rate(x, loader, sr):
@@ -95,33 +94,11 @@ def _to_training_rate(x, loader, sr):
     if x.sr != sr: y = torch.from_numpy(_resample(y.cpu().numpy(), x.sr, sr))   # as load_audio resamples files (soxr)
     return AudioTensor(y, sr=sr)
 
-def _streamable(fn, loader):
-    "(file rate, frames) of `fn` when it is a long file that can be read window by window (it seeks, its length is known), else None"
-    try:
-        if not stat.S_ISREG(os.stat(fn).st_mode): return None
-        info = sf.info(str(fn))
-    except Exception: return None   # loading says why
-    if info.format == 'MP3' or not 0 < info.frames < 2**62 or info.samplerate <= 0: return None   # MP3 lengths are estimates
-    if not loader.mono and getattr(loader, 'n_channels', None) not in (None, info.channels): return None   # the loader refuses it, naming it
-    sr, nch = (loader.sr or info.samplerate), (1 if loader.mono else info.channels)
-    decoded = 4 * max(info.frames * (1 if loader.mono else info.channels), _resampled_len(info.frames, info.samplerate, sr) * nch)
-    return (info.samplerate, info.frames) if decoded > _STREAM_BYTES else None
-
-def _span(fn, loader, file_sr, a, b):
-    "Samples `a` to `b` of `fn` at the loader's rate and channels, equal to those of the whole file loaded at once"
-    sr = loader.sr or file_sr
-    g = sr // math.gcd(sr, file_sr)                      # starts on a multiple of `g` are whole file samples: no phase shift
-    m = math.ceil(_MARGIN * sr)
-    lo = max(0, a - m) // g * g
-    x = load_audio(fn, sr=sr, mono=loader.mono, offset=lo / sr, duration=(b + m - lo) / sr)
-    if x.nsamples < b - lo: raise AudioLoadError(fn, f'ended at {(lo + x.nsamples) / sr:.3f}s, before the {b / sr:.3f}s its header declares')
-    return x[:, a - lo:b - lo]
-
 @patch
 def _item_windows(self:AudioLearner, ds, i, item, hop, bs):
     "The windows of `item` (the `i`-th of `ds`) in groups of at most `bs`: (sr, n, N, starts, windows (b, C, n)); a long file is read group by group"
     loader = _loader(self.dls)
-    long = _streamable(item, loader) if isinstance(item, (str, Path)) and loader is not None else None
+    long = loader.long_file(item, _STREAM_BYTES) if isinstance(item, (str, Path)) and loader is not None else None
     if long is None:
         x = ds[i][0]
         if getattr(x, 'load_error', None) is not None: raise x.load_error   # a loader set to skip bad files
@@ -139,7 +116,7 @@ def _item_windows(self:AudioLearner, ds, i, item, hop, bs):
     def windows(group):
         if long is None: w = x[None] if n is None or N <= n else _gather(x, group, n)
         else:
-            y = _span(item, loader, long[0], group[0], min(group[-1] + span, N))
+            y = loader.load_span(item, long[0], group[0], min(group[-1] + span, N))
             w = y[None] if n is None or N <= n else _gather(y, [s - group[0] for s in group], n)
         return sr, n, N, group, AudioTensor(w, sr=sr)
     for s in starts:
