@@ -20,19 +20,6 @@ def check_dir(path, what):
         sys.exit(f'{what} not found at {path}: pass its folder (see --help)')
     return Path(path)
 
-def sc_speaker(fn):
-    "The speaker of a Speech Commands file (the 8 hex digits before _nohash_), or None (background-noise clips)"
-    m = re.match(r'.*?([0-9a-f]{8})_nohash_', Path(fn).name)
-    return m[1] if m else None
-
-def sc_split(files, valid_pct=.2, seed=0):
-    "is_valid for each Speech Commands file: `valid_pct` of the speakers (seeded), every clip of theirs; speaker-less clips by a seeded draw"
-    spk = sorted({s for s in map(sc_speaker, files) if s})
-    rng = np.random.default_rng(seed)
-    held = set(rng.choice(spk, round(valid_pct * len(spk)), replace=False))
-    noise_valid = rng.random(len(files)) < valid_pct
-    return [sc_speaker(f) in held if sc_speaker(f) else bool(v) for f, v in zip(files, noise_valid)]
-
 def data_pos(p: argparse.ArgumentParser, name, default_rel, help):
     "Add an optional positional path argument `name` defaulting to `../shared/<default_rel>` beside the repository"
     p.add_argument(name, nargs='?', type=Path, default=SHARED/default_rel, help=f'{help} (default: {SHARED/default_rel})')
