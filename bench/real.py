@@ -15,9 +15,11 @@ import argparse, contextlib, json, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine, data_arg, check_dir, sc_speaker, sc_split
+from common import machine, data_arg, check_dir
 import fastai_audio.cli as cli
 from fastai_audio.core import get_audio_files
+from fastai_audio.data import audio_settings
+from fastai_audio.datasets import speech_commands_table, speaker_split
 from fastai_audio.test_utils import seed_hub_cache
 
 FSDD_SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
@@ -37,9 +39,8 @@ def train(data, df, arch, seed):
                 learn, _ = cli.train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out')
         finally: cli._fit = fit
     vals = box['values']
-    tfms = learn.dls.train_ds.tls[0].tfms   # the AudioBlock's loading (sample rate) and cropping (clip length)
-    sr = next(t.sr for t in tfms if hasattr(t, 'sr'))
-    secs = next((t.duration for t in learn.dls.after_item.fs if hasattr(t, 'duration')), None)
+    decided = audio_settings(learn.dls)   # the AudioBlock's sample rate and clip length
+    sr, secs = decided.sr, decided.duration
     return {'sr': sr, 'duration': secs, 'lr': box['lr'], 'accuracy': round(float(vals[-1][2]), 4), 'train_seconds': box['train_seconds'], 'epochs': box['epochs'],   # fine_tune's values hold only its second fit
            
             'max_valid_loss': round(max(float(v[1]) for v in vals), 3), 'train_clips': int((~df.is_valid).sum()),
@@ -57,11 +58,10 @@ def esc10_runs(path, folds, arch, seed):
     return res
 
 def speech_commands_run(path, arch, seed):
-    files = get_audio_files(path)
-    df = pd.DataFrame({'file': rel(files, path), 'label': [f.parent.name for f in files], 'is_valid': sc_split(files, seed=seed)})
+    table = speech_commands_table(path)   # fname, label, speaker of each clip in the class folders
+    df = pd.DataFrame({'file': table.fname, 'label': table.label, 'is_valid': speaker_split(table.speaker, seed=seed)})
     r = train(path, df, arch, seed)
-    held = {sc_speaker(f) for f, v in zip(files, df.is_valid) if v and sc_speaker(f)}
-    seen = {sc_speaker(f) for f, v in zip(files, df.is_valid) if not v and sc_speaker(f)}
+    held, seen = set(table.speaker[df.is_valid].dropna()), set(table.speaker[~df.is_valid].dropna())
     return {**r, 'valid_speakers': len(held), 'speakers_in_both': len(held & seen)}
 
 def fsdd_df(path, is_valid):

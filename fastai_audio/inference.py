@@ -15,7 +15,7 @@ from fastcore.basics import patch, first
 from fastcore.foundation import L
 from fastai.data.core import test_set, Pipeline
 from .core import AudioTensor, _resample, _resampled_len
-from .data import CropPad, AudioLoader, AudioDL
+from .data import AudioLoader, AudioDL, audio_settings
 from .learner import AudioLearner
 
 # %% ../nbs/07_inference.ipynb #b60aecb0
@@ -52,8 +52,8 @@ def _windows(x, n, hop):
 
 def _window_len(dls, sr):
     "Samples of the clips the model was trained on (`CropPad`'s duration), or `None` if they kept their length"
-    crop = first(t for t in dls.after_item.fs if isinstance(t, CropPad))
-    return None if crop is None else round(crop.duration * sr)
+    secs = audio_settings(dls).duration
+    return None if secs is None else round(secs * sr)
 
 # %% ../nbs/07_inference.ipynb #863bc873
 def _reduce(probs, reduce):
@@ -63,13 +63,13 @@ def _reduce(probs, reduce):
 
 def _training_sr(dls):
     "The sample rate the loader of `dls` loads clips at"
-    for t in dls.valid_ds.tls[0].tfms.fs:
-        if getattr(t, 'sr', None): return t.sr
-    raise ValueError('could not find the sample rate the model was trained at: pass `sr`')
+    sr = audio_settings(dls).sr
+    if not sr: raise ValueError('could not find the sample rate the model was trained at: pass `sr`')
+    return sr
 
 def _loader(dls):
     "The `AudioLoader` of `dls`' input pipeline, or None"
-    return first(t for t in dls.valid_ds.tls[0].tfms.fs if isinstance(t, AudioLoader))
+    return audio_settings(dls).loader
 
 @patch
 def _input_set(self:AudioLearner, items, rm_type_tfms=None):
@@ -243,9 +243,9 @@ class WaveformModel(nn.Module):
 # %% ../nbs/07_inference.ipynb #dc6ce184
 def _n_channels(dls):
     "Channels of the clips the loader of `dls` gives"
-    for t in dls.valid_ds.tls[0].tfms.fs:
-        if getattr(t, 'mono', False): return 1
-    raise ValueError('the clips are not loaded as mono: pass `n_channels`')
+    n = audio_settings(dls).n_channels
+    if n is None: raise ValueError('the channel count of the clips is not known: pass `n_channels`')
+    return n
 
 class _GlobalMaxPool(nn.Module):
     "`AdaptiveMaxPool2d(1)` as a maximum over the last two dimensions, which ONNX export supports"
@@ -280,12 +280,12 @@ def export_waveform_model(learn, fname, format='torchscript', sr=None, n_channel
     if format not in ('torchscript', 'onnx'): raise ValueError(f"format must be 'torchscript' or 'onnx', got {format!r}")
     sr = sr or _training_sr(learn.dls)
     n = n_samples or _window_len(learn.dls, sr) or sr
-    crop = first(t for t in learn.dls.after_item.fs if isinstance(t, CropPad))
+    s = audio_settings(learn.dls)
     config = dict(sr=sr, n_channels=n_channels or _n_channels(learn.dls), n_samples=n, vocab=[str(v) for v in learn.dls.vocab],
                   input='waveform (batch, n_channels, samples), float32, at sr Hz', output='probabilities (batch, classes)',
                   # how training fitted clips to n_samples in validation: CropPad's crop of longer clips, padding of shorter ones
-                  crop=getattr(crop, 'valid_crop', None), pad=getattr(crop, 'pad', None))
-    m, x = WaveformModel(learn, sr, n=n if crop is not None else None, pad=config['pad']), torch.randn(2, config['n_channels'], n)
+                  crop=s.valid_crop, pad=s.pad)
+    m, x = WaveformModel(learn, sr, n=n if s.crop is not None else None, pad=config['pad']), torch.randn(2, config['n_channels'], n)
     if format == 'onnx': _export_onnx(m, x, fname, config)
     else: torch.jit.save(_trace(m, x), str(fname), _extra_files={'fastai_audio.json': json.dumps(config)})
     return Path(fname)
