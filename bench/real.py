@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-import fastai_audio.cli as cli
+from fastai_audio.cli import train_on_folder
 from fastai_audio.core import get_audio_files
 from fastai_audio.data import audio_settings
 from fastai_audio.datasets import speech_commands_table, speaker_split
@@ -26,24 +26,15 @@ FSDD_SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
 
 def train(data, df, arch, seed):
     "`fastai_audio train DATA --labels csv:<df> --arch ARCH --seed SEED`: accuracy, training seconds, epochs, largest validation loss"
-    fit, box = cli._fit, {}
-    def timed_fit(*args, **kwargs):   # the training alone, without the data setup, report and outputs
-        box['epochs'], box['lr'] = args[1], args[2]; t = time.time(); fit(*args, **kwargs); box['train_seconds'] = round(time.time() - t, 1)
-        box['values'] = [list(map(float, v)) for v in args[0].recorder.values]   # before the report's validation clears them
     with tempfile.TemporaryDirectory() as tmp:
         df.to_csv(Path(tmp)/'labels.csv', index=False)
-        cli._fit = timed_fit
-        log = sys.stderr
-        try:
-            with contextlib.redirect_stdout(log):
-                learn, _ = cli.train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out')
-        finally: cli._fit = fit
-    vals = box['values']
+        with contextlib.redirect_stdout(sys.stderr):   # the command line's report
+            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out')
+        history = pd.read_csv(Path(tmp)/'out'/'history.csv')   # the epoch table it writes, both fits of a fine_tune
     decided = audio_settings(learn.dls)   # the AudioBlock's sample rate and clip length
-    sr, secs = decided.sr, decided.duration
-    return {'sr': sr, 'duration': secs, 'lr': box['lr'], 'accuracy': round(float(vals[-1][2]), 4), 'train_seconds': box['train_seconds'], 'epochs': box['epochs'],   # fine_tune's values hold only its second fit
-           
-            'max_valid_loss': round(max(float(v[1]) for v in vals), 3), 'train_clips': int((~df.is_valid).sum()),
+    return {'sr': decided.sr, 'duration': decided.duration, 'lr': float(history.lr[0]), 'accuracy': round(float(history.accuracy.iloc[-1]), 4),
+            'train_seconds': round(float(history.seconds.sum()), 1), 'epochs': len(history),
+            'max_valid_loss': round(float(history.valid_loss.max()), 3), 'train_clips': int((~df.is_valid).sum()),
             'valid_clips': int(df.is_valid.sum())}
 
 def rel(files, data): return [str(Path(f).relative_to(data)) for f in files]

@@ -33,8 +33,8 @@ def _readable_by_all(*fns):
     mask = os.umask(0); os.umask(mask)
     for fn in fns: os.chmod(fn, 0o666 & ~mask)
 
-def write_outputs(learn, out, predict=(), interp=None):
-    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, and predictions for `predict` in `out`"
+def write_outputs(learn, out, predict=(), interp=None, history=None):
+    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` and the epoch table `history` in `out`"
     import matplotlib.pyplot as plt
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.inference import save_weights, export_waveform_model
@@ -59,6 +59,9 @@ def write_outputs(learn, out, predict=(), interp=None):
         interp = interp or ClassificationInterpretation.from_learner(learn)
         interp.plot_confusion_matrix(figsize=(6, 6))
         write(out/'confusion_matrix.png', 'the confusion matrix of the validation set', lambda fn: _save_figure(plt.gcf(), fn))
+        if history is not None:
+            write(out/'history.csv', 'the epoch table of the training: losses, metrics and seconds of each epoch',
+                  lambda fn: history.to_csv(fn, index=False))
         if len(predict):
             write(out/'predictions.csv', f'predicted label and class probabilities of {len(predict)} files',
                   lambda fn: learn.predict_files(list(predict), fname=fn))
@@ -112,11 +115,28 @@ def _log_friendly(learn):
         learn.remove_cb(table)
         learn.add_cb(ProgressCallback())
 
+def _history_cb():
+    "A callback keeping the epoch table of every fit it sees (both of `fine_tune`'s), with seconds: fastai's recorder is reset by any later `get_preds`"
+    import time
+    from fastai.callback.core import Callback
+    from fastai.learner import Recorder
+    class History(Callback):
+        order = Recorder.order + 1   # after the recorder has logged the epoch
+        def __init__(self): self.rows, self.fit = [], 0
+        def before_fit(self):
+            if not hasattr(self, 'gather_preds'): self.fit += 1   # `get_preds` runs fit events too
+        def before_epoch(self): self.start = time.time()
+        def after_epoch(self):
+            if hasattr(self, 'gather_preds') or not self.recorder.log: return
+            names = [n for n in self.recorder.metric_names if n != 'time']
+            self.rows.append({'fit': self.fit, **dict(zip(names, self.recorder.log)), 'seconds': round(time.time() - self.start, 1)})
+    return History()
+
 def _fit(learn, epochs, lr, pretrained=False, cbs=()):
-    "fastai's `fine_tune` (one epoch with the body frozen, then the rest) for pretrained models, else `fit_one_cycle`; stopped by a `CLIError` at the first loss that is not finite"
+    "fastai's `fine_tune` (one epoch with the body frozen, then the rest) for pretrained models, else `fit_one_cycle`; the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite"
     import torch
     from fastai.callback.core import Callback, CancelFitException
-    diverged = []
+    diverged, history = [], _history_cb()
     class StopIfNonFinite(Callback):
         "Stop at a loss of NaN or infinity: the weights that gave it are of no use, and nothing should be saved from them"
         def before_fit(self):
@@ -126,7 +146,7 @@ def _fit(learn, epochs, lr, pretrained=False, cbs=()):
                 diverged.append(f'the {"training" if self.training else "validation"} loss became {self.loss.mean().item()} '
                                 f'in epoch {self.epoch + 1}, batch {self.iter + 1}')
                 raise CancelFitException()
-    cbs = [*cbs, StopIfNonFinite()]
+    cbs = [*cbs, StopIfNonFinite(), history]
     if not pretrained: learn.fit_one_cycle(epochs, lr, cbs=cbs)
     elif epochs == 1: learn.fit_one_cycle(1, lr, cbs=cbs)
     else: learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=cbs)
@@ -134,6 +154,7 @@ def _fit(learn, epochs, lr, pretrained=False, cbs=()):
     if bad and not diverged: diverged.append(f'{len(bad)} weight tensors are not finite, e.g. {bad[0]}')
     if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; nothing was written (try a lower --lr, '
                                 f'e.g. {lr / 10:g}, and check the data)', status=1)
+    return pd.DataFrame(history.rows).assign(lr=lr)
 
 def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, arch='resnet18'):
     "Train `arch` from scratch on generated data in `out` with the recipe, print a report, write the outputs; return `(learn, files)`"
@@ -153,10 +174,10 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
                     batch_tfms=recipe_batch_tfms(16000)).dataloaders(path, bs=bs, num_workers=0)
     learn = audio_learner(dls, getattr(fv, arch), pretrained=False, metrics=accuracy)
     with _log_friendly(learn):
-        _fit(learn, epochs, lr)
+        history = _fit(learn, epochs, lr)
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
-        files = write_outputs(learn, out, get_audio_files(held_out), interp)
+        files = write_outputs(learn, out, get_audio_files(held_out), interp, history)
     preds = pd.read_csv(out/'predictions.csv')
     print(f"held-out accuracy: {(preds.label == preds.file.map(lambda f: Path(f).parent.name)).mean():.4f} ({len(preds)} files)")
     return learn, files
@@ -329,10 +350,10 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     except ValueError as e:   # the model and the data do not fit, found on a first batch: SpecAugment masks wider than short clips
         raise CLIError(f'{spec.name} on clips of {duration:g} s at {sr} Hz: {_first_line(e)}') from None
     with _log_friendly(learn):
-        _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [])
+        history = _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [])
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
-        try: files = write_outputs(learn, out, _valid_files(learn.dls, data), interp)
+        try: files = write_outputs(learn, out, _valid_files(learn.dls, data), interp, history)
         except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
             raise CLIError(f'could not write the outputs to {out} ({type(e).__name__}: {_first_line(e)}); nothing was kept', status=1) from None
     return learn, files
