@@ -6,7 +6,7 @@
 __all__ = ['write_outputs', 'run_demo', 'CLIError', 'train_on_folder', 'predict_paths', 'tag_paths', 'main']
 
 # %% ../nbs/09_cli.ipynb #96b97b83
-import argparse, contextlib, math, os, re, sys, tempfile, time
+import argparse, contextlib, math, os, re, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from .recipes import n_fft_for, recipe_batch_tfms, recipe_cbs, recipe_epochs, recipe_lr, typical_duration
@@ -311,7 +311,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     from fastai.vision.all import accuracy, set_seed
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.core import AudioLoadError
-    from fastai_audio.data import _common_rate
+    from fastai_audio.data import AudioLoader
     from fastai_audio.learner import audio_learner
     data = Path(data)
     if not data.is_dir(): raise CLIError(f'the data folder {data} does not exist' if not data.exists() else f'{data} is not a folder')
@@ -325,7 +325,8 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
         sr = spec.sr
     files = _audio_files([data])
     checked = _labels(data, labels, files)
-    sr = sr or _common_rate(files)[0]
+    if sr is None:   # the loader's own rule, as AudioBlock(sr=None) applies it: the files' most common rate, warned about if they differ
+        probe = AudioLoader(); probe.setup(files); sr = probe.sr
     if sr is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
     duration = duration or typical_duration(files)
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
@@ -529,7 +530,12 @@ def main(argv=None):
     from fastai_audio.core import AudioLoadError
     from fastai_audio.models import WeightsError
     prog = f'{parser.prog} {args.command}'
-    try: _COMMANDS[args.command](args)
+    def show_warning(message, category, filename, lineno, file=None, line=None):   # as the errors, without Python's source line
+        print(f'{prog}: warning: {message}', file=sys.stderr)
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = show_warning
+            _COMMANDS[args.command](args)
     except CLIError as e: return _fail(prog, e)
     except AudioLoadError as e:
         hint = ' (--skip-bad-files skips such files and lists them)' if args.command == 'train' else ''

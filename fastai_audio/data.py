@@ -215,11 +215,6 @@ def _headers(files):
         except Exception: pass  # unreadable files are reported when they are loaded
     return res
 
-def _common_rate(files, n_max=1000):
-    "Most common sample rate among (a seeded sample of `n_max` of) `files`, and the counts of the rates seen"
-    rates = Counter(info.samplerate for _, info in _headers(_files_of(list(files), n_max)))
-    return (rates.most_common(1)[0][0] if rates else None), rates
-
 def _one_channel_count(headers):
     "The channel count every file of `headers` has; a ValueError naming a file of each count if they differ"
     first = {}
