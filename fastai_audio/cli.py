@@ -156,7 +156,7 @@ def _fit(learn, epochs, lr, pretrained=False, cbs=()):
                                 f'e.g. {lr / 10:g}, and check the data)', status=1)
     return pd.DataFrame(history.rows).assign(lr=lr)
 
-def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, arch='resnet18'):
+def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, arch='resnet18', sr=16000):
     "Train `arch` from scratch on generated data in `out` with the recipe, print a report, write the outputs; return `(learn, files)`"
     from fastai.vision.all import CategoryBlock, DataBlock, RandomSplitter, parent_label, accuracy, set_seed
     from fastai.interpret import ClassificationInterpretation
@@ -167,11 +167,11 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
     from fastai_audio.datasets import synth_audio_dataset
     out = _out_folder(out)   # checked before any work
     set_seed(seed)
-    path = synth_audio_dataset(out/'data'/'train', n_per_class=n_per_class, seed=seed)
-    held_out = synth_audio_dataset(out/'data'/'held_out', n_per_class=max(2, n_per_class // 10), seed=seed + 1)
-    dls = DataBlock(blocks=(AudioBlock(sr=16000, duration=1.), CategoryBlock), get_items=get_audio_files,
+    path = synth_audio_dataset(out/'data'/'train', n_per_class=n_per_class, sr=sr, seed=seed)   # one-second clips at `sr`
+    held_out = synth_audio_dataset(out/'data'/'held_out', n_per_class=max(2, n_per_class // 10), sr=sr, seed=seed + 1)
+    dls = DataBlock(blocks=(AudioBlock(sr=sr, duration=1.), CategoryBlock), get_items=get_audio_files,
                     get_y=parent_label, splitter=RandomSplitter(valid_pct=.2, seed=seed),
-                    batch_tfms=recipe_batch_tfms(16000)).dataloaders(path, bs=bs, num_workers=0)
+                    batch_tfms=recipe_batch_tfms(sr, duration=1.)).dataloaders(path, bs=bs, num_workers=0)
     learn = audio_learner(dls, getattr(fv, arch), pretrained=False, metrics=accuracy)
     with _log_friendly(learn):
         history = _fit(learn, epochs, lr)
