@@ -122,14 +122,14 @@ def _history_cb():
     from fastai.learner import Recorder
     class History(Callback):
         order = Recorder.order + 1   # after the recorder has logged the epoch
-        def __init__(self): self.rows, self.fit = [], 0
+        def __init__(self): self.rows, self.n_fits = [], 0   # not `fit`: that would shadow the learner's method
         def before_fit(self):
-            if not hasattr(self, 'gather_preds'): self.fit += 1   # `get_preds` runs fit events too
+            if not hasattr(self, 'gather_preds'): self.n_fits += 1   # `get_preds` runs fit events too
         def before_epoch(self): self.start = time.time()
         def after_epoch(self):
             if hasattr(self, 'gather_preds') or not self.recorder.log: return
             names = [n for n in self.recorder.metric_names if n != 'time']
-            self.rows.append({'fit': self.fit, **dict(zip(names, self.recorder.log)), 'seconds': round(time.time() - self.start, 1)})
+            self.rows.append({'fit': self.n_fits, **dict(zip(names, self.recorder.log)), 'seconds': round(time.time() - self.start, 1)})
     return History()
 
 def _fit(learn, epochs, lr, pretrained=False, cbs=()):
