@@ -190,10 +190,9 @@ def synth_audio_dataset(dest, n_per_class=40, sr=16000, duration=1., seed=0, cla
 
 # %% ../nbs/08_datasets.ipynb #389386b6
 def _write_clip(fn, x, sr):
-    "Write the mono float clip `x` to `fn` in the format of its extension (16-bit PCM for WAV and AU)"
-    fn = Path(fn)
-    sf.write(fn, np.asarray(x, np.float32), sr, subtype=sf.default_subtype(fn.suffix[1:].upper()))
-    return fn
+    "Write the mono clip `x` (an array) to `fn` with `AudioTensor.save`: the format from the extension, clipping refused"
+    from fastai_audio.core import AudioTensor
+    return AudioTensor.create(np.ascontiguousarray(x), sr=sr).save(fn)   # a reversed view has negative strides
 
 # %% ../nbs/08_datasets.ipynb #d49c729b
 ESC50_STANDIN = dict(church_bells=(46, 'bell'), chirping_birds=(14, 'chirp'), clock_tick=(38, 'click_train'),
