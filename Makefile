@@ -13,6 +13,10 @@ export MPLBACKEND ?= Agg
 
 .PHONY: demo test quicktest export readme clean-venv
 
+# run a command with TMPDIR set to a new folder that is removed afterwards, pass or fail: the notebooks' temporary
+# data and exported models add up to gigabytes per test run, and left in /tmp they once filled CI's disk
+in_scratch = scratch=$$(mktemp -d -t fastai_audio_test.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && TMPDIR=$$scratch $(1)
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -44,12 +48,12 @@ test: $(VENV)/.installed-dev
 	@if [ -n "$$(git status --porcelain -- fastai_audio nbs)" ]; then \
 	  git status --short -- fastai_audio nbs; \
 	  echo "nbdev_export/nbdev_clean changed the files above: commit modules that match the notebooks, and clean notebooks"; exit 1; fi
-	$(BIN)/nbdev_test --flags slow --n_workers $(TEST_WORKERS) --do_print --timing
+	$(call in_scratch,$(BIN)/nbdev_test --flags slow --n_workers $(TEST_WORKERS) --do_print --timing)
 
 # the fast loop while working: every notebook's tests except the cells flagged `#| slow`
 quicktest: $(VENV)/.installed-dev
 	$(BIN)/nbdev_export
-	$(BIN)/nbdev_test --n_workers $(TEST_WORKERS)
+	$(call in_scratch,$(BIN)/nbdev_test --n_workers $(TEST_WORKERS))
 
 clean-venv:
 	rm -rf $(VENV)

@@ -6,7 +6,7 @@ same notebook cells there, in order, with plain Python: cells flagged `#| eval: 
 that is not enabled (`cuda` without a GPU, `download` always: no network in CI) are skipped (as `nbdev_test` does), and the nbdev import is replaced by a `show_doc` that
 renders nothing, because rendering docs is nbdev's job, not the library's.
 """
-import json, re, sys, types
+import json, re, shutil, sys, tempfile, types
 from pathlib import Path
 import matplotlib
 matplotlib.use('Agg')
@@ -42,6 +42,11 @@ def code_cells(nb_path):
 @pytest.mark.parametrize('nb_path', sorted(NBS.glob('[!_.]*.ipynb')), ids=lambda p: p.name)
 def test_notebook(nb_path, tmp_path, monkeypatch):
     monkeypatch.chdir(NBS)   # notebooks run from their folder, as in nbdev_test
+    # every temporary file a notebook makes (its data, exported models, CLI runs in subprocesses) goes in one folder
+    # that is removed after it: left in /tmp they add up to gigabytes per run and once filled CI's disk
+    scratch = tempfile.mkdtemp(prefix=f'{nb_path.stem}.', dir=tmp_path)
+    monkeypatch.setenv('TMPDIR', scratch)
+    monkeypatch.setattr(tempfile, 'tempdir', scratch)
     # cells run in a fresh `__main__` module, as in a kernel, so classes they define can be pickled
     main = types.ModuleType('__main__')
     monkeypatch.setitem(sys.modules, '__main__', main)
@@ -54,4 +59,6 @@ def test_notebook(nb_path, tmp_path, monkeypatch):
             try: exec(compile(src, f'{nb_path.name}[cell {i}]', 'exec'), ns)
             except Exception as e:
                 raise AssertionError(f'{nb_path.name}, cell {i} failed: {type(e).__name__}: {e}\n--- cell source ---\n{src}') from e
-    finally: plt.close('all')
+    finally:
+        plt.close('all')
+        shutil.rmtree(scratch, ignore_errors=True)
