@@ -3,11 +3,11 @@ held out) and FSDD (official split, and each speaker held out).
 
 Every run calls `train_on_folder`, the function behind `fastai_audio train DATA --labels csv:SPLIT.csv`, with nothing
 but the data, a labels file carrying the split (`is_valid`), the seed and `--arch` (resnet18 from scratch by default;
-`--arch mn04_as` fine-tunes the AudioSet model). Sample rate, clip length, epochs, learning rate and augmentations are
+`--arch mn04_as` fine-tunes the AudioSet model; `--arch resnet18,mn04_as` measures both in one run, side by side). Sample rate, clip length, epochs, learning rate and augmentations are
 the command line's. ESC-10: train on four folds, test on the fifth. Speech Commands: 20% of the 199 speakers (seeded)
 held out with every clip they recorded. FSDD: file index 0-4 is the official test set; `fsdd_speakers` holds out each
 of the five speakers in turn.
-Usage: python bench/real.py [--runs esc10,speech_commands,fsdd_official,fsdd_speakers] [--arch resnet18] [--seeds 0]
+Usage: python bench/real.py [--runs esc10,speech_commands,fsdd_official,fsdd_speakers] [--arch resnet18[,mn04_as]] [--seeds 0]
        [--folds 1,2,3,4,5] [--speakers george,jackson,...]
 Prints one JSON object; the command line's reports go to stderr.
 """
@@ -67,7 +67,7 @@ def main():
     data_arg(p, 'speech-commands', 'data/speech_commands', 'the Speech Commands folder')
     data_arg(p, 'fsdd', 'data/fsdd/recordings', 'the FSDD recordings folder')
     p.add_argument('--runs', default='esc10,speech_commands,fsdd_official,fsdd_speakers')
-    p.add_argument('--arch', default='resnet18', help="--arch of fastai_audio train (resnet18 from scratch, the command line's default)")
+    p.add_argument('--arch', default='resnet18', help="--arch of fastai_audio train (resnet18 from scratch, the command line's default); several, comma-separated, are measured one after the other")
     p.add_argument('--seeds', default='0')
     p.add_argument('--folds', default='1,2,3,4,5')
     p.add_argument('--speakers', default=','.join(FSDD_SPEAKERS))
@@ -75,19 +75,19 @@ def main():
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()   # the shared copy of the mn04_as checkpoint, where there is one: no download
     runs, seeds = a.runs.split(','), [int(s) for s in a.seeds.split(',')]
-    res, t0 = {'machine': machine(), 'arch': a.arch, 'command': f'fastai_audio train DATA --labels csv:SPLIT.csv --arch {a.arch} --seed SEED'}, time.time()
-    for seed in seeds:
-        r = res.setdefault('seeds', {}).setdefault(str(seed), {})
+    res, t0 = {'machine': machine(), 'command': 'fastai_audio train DATA --labels csv:SPLIT.csv --arch ARCH --seed SEED', 'archs': {}}, time.time()
+    for arch, seed in [(arch, seed) for arch in a.arch.split(',') for seed in seeds]:
+        r = res['archs'].setdefault(arch, {}).setdefault('seeds', {}).setdefault(str(seed), {})
         if 'esc10' in runs:
-            per = esc10_runs(check_dir(a.esc10, 'ESC-10'), [int(k) for k in a.folds.split(',')], a.arch, seed)
+            per = esc10_runs(check_dir(a.esc10, 'ESC-10'), [int(k) for k in a.folds.split(',')], arch, seed)
             r['esc10'] = {'folds': per, 'mean_accuracy': mean_of(per), 'max_train_seconds': max(v['train_seconds'] for v in per.values())}
         if 'speech_commands' in runs:
-            r['speech_commands_speaker_disjoint'] = speech_commands_run(check_dir(a.speech_commands, 'Speech Commands'), a.arch, seed)
+            r['speech_commands_speaker_disjoint'] = speech_commands_run(check_dir(a.speech_commands, 'Speech Commands'), arch, seed)
         fsdd = check_dir(a.fsdd, 'FSDD') if any(x.startswith('fsdd') for x in runs) else None
         if 'fsdd_official' in runs:
-            r['fsdd_official'] = train(fsdd, fsdd_df(fsdd, lambda f: int(f.stem.split('_')[-1]) < 5), a.arch, seed)
+            r['fsdd_official'] = train(fsdd, fsdd_df(fsdd, lambda f: int(f.stem.split('_')[-1]) < 5), arch, seed)
         if 'fsdd_speakers' in runs:
-            per = {s: train(fsdd, fsdd_df(fsdd, lambda f, s=s: f.stem.split('_')[1] == s), a.arch, seed) for s in a.speakers.split(',')}
+            per = {s: train(fsdd, fsdd_df(fsdd, lambda f, s=s: f.stem.split('_')[1] == s), arch, seed) for s in a.speakers.split(',')}
             r['fsdd_leave_one_speaker_out'] = {'held_out': per, 'mean_accuracy': mean_of(per)}
         print(json.dumps(res), file=sys.stderr)
     res['wall_seconds'] = round(time.time() - t0, 1)
