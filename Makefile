@@ -14,8 +14,9 @@ export MPLBACKEND ?= Agg
 .PHONY: demo test quicktest export readme clean-venv
 
 # run a command with TMPDIR set to a new folder that is removed afterwards, pass or fail: the notebooks' temporary
-# data and exported models add up to gigabytes per test run, and left in /tmp they once filled CI's disk
-in_scratch = scratch=$$(mktemp -d -t fastai_audio_test.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && TMPDIR=$$scratch $(1)
+# data and exported models add up to gigabytes per test run, and left in /tmp they once filled CI's disk. The folder
+# is open to all like /tmp (mode 1777): 11_reliability runs some checks as the unprivileged user `nobody`
+in_scratch = scratch=$$(mktemp -d -t fastai_audio_test.XXXXXX) && trap 'rm -rf "$$scratch"' EXIT && chmod 1777 "$$scratch" && TMPDIR=$$scratch $(1)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -6,7 +6,7 @@ same notebook cells there, in order, with plain Python: cells flagged `#| eval: 
 that is not enabled (`cuda` without a GPU, `download` always: no network in CI) are skipped (as `nbdev_test` does), and the nbdev import is replaced by a `show_doc` that
 renders nothing, because rendering docs is nbdev's job, not the library's.
 """
-import json, re, shutil, sys, tempfile, types
+import json, os, re, shutil, sys, tempfile, types
 from pathlib import Path
 import matplotlib
 matplotlib.use('Agg')
@@ -40,11 +40,13 @@ def code_cells(nb_path):
         if c['cell_type'] == 'code': yield i, ''.join(c['source'])
 
 @pytest.mark.parametrize('nb_path', sorted(NBS.glob('[!_.]*.ipynb')), ids=lambda p: p.name)
-def test_notebook(nb_path, tmp_path, monkeypatch):
+def test_notebook(nb_path, monkeypatch):
     monkeypatch.chdir(NBS)   # notebooks run from their folder, as in nbdev_test
     # every temporary file a notebook makes (its data, exported models, CLI runs in subprocesses) goes in one folder
-    # that is removed after it: left in /tmp they add up to gigabytes per run and once filled CI's disk
-    scratch = tempfile.mkdtemp(prefix=f'{nb_path.stem}.', dir=tmp_path)
+    # that is removed after it: left in /tmp they add up to gigabytes per run and once filled CI's disk. It is open to
+    # all like /tmp (mode 1777): 11_reliability runs some checks as the unprivileged user `nobody`
+    scratch = tempfile.mkdtemp(prefix=f'fastai_audio_test.{nb_path.stem}.')
+    os.chmod(scratch, 0o1777)
     monkeypatch.setenv('TMPDIR', scratch)
     monkeypatch.setattr(tempfile, 'tempdir', scratch)
     # cells run in a fresh `__main__` module, as in a kernel, so classes they define can be pickled
