@@ -9,7 +9,7 @@ __all__ = ['write_outputs', 'run_demo', 'CLIError', 'train_on_folder', 'predict_
 import argparse, contextlib, math, os, re, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
-from .recipes import n_fft_for, recipe_batch_tfms, recipe_cbs, recipe_epochs, recipe_lr, typical_duration
+from .recipes import n_fft_for, recipe_batch_tfms, recipe_cbs, recipe_epochs, recipe_fit, recipe_lr, typical_duration
 
 # %% ../nbs/09_cli.ipynb #d40eceec
 def _save_figure(fig, fname):
@@ -116,7 +116,7 @@ def _log_friendly(learn):
         learn.add_cb(ProgressCallback())
 
 def _history_cb():
-    "A callback keeping the epoch table of every fit it sees (both of `fine_tune`'s), with seconds: fastai's recorder is reset by any later `get_preds`"
+    "A callback keeping the epoch table of every fit it sees, numbered, with seconds: fastai's recorder is reset by any later `get_preds`"
     import time
     from fastai.callback.core import Callback
     from fastai.learner import Recorder
@@ -133,23 +133,19 @@ def _history_cb():
     return History()
 
 def _fit(learn, epochs, lr, pretrained=False, cbs=()):
-    "fastai's `fine_tune` (one epoch with the body frozen, then the rest) for pretrained models, else `fit_one_cycle`; the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite"
+    "Train with `recipe_fit` (pretrained models unfrozen, with discriminative rates); the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite"
     import torch
     from fastai.callback.core import Callback, CancelFitException
     diverged, history = [], _history_cb()
     class StopIfNonFinite(Callback):
         "Stop at a loss of NaN or infinity: the weights that gave it are of no use, and nothing should be saved from them"
-        def before_fit(self):
-            if diverged: raise CancelFitException()   # `fine_tune`'s second fit, after a first that diverged
         def after_loss(self):
             if not torch.isfinite(self.loss).all():
                 diverged.append(f'the {"training" if self.training else "validation"} loss became {self.loss.mean().item()} '
                                 f'in epoch {self.epoch + 1}, batch {self.iter + 1}')
                 raise CancelFitException()
     cbs = [*cbs, StopIfNonFinite(), history]
-    if not pretrained: learn.fit_one_cycle(epochs, lr, cbs=cbs)
-    elif epochs == 1: learn.fit_one_cycle(1, lr, cbs=cbs)
-    else: learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=cbs)
+    recipe_fit(learn, epochs, lr, pretrained, cbs=cbs)
     bad = [k for k, t in learn.model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]
     if bad and not diverged: diverged.append(f'{len(bad)} weight tensors are not finite, e.g. {bad[0]}')
     if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; nothing was written (try a lower --lr, '
