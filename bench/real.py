@@ -3,8 +3,8 @@ held out) and FSDD (official split, and each speaker held out).
 
 Every run calls `train_on_folder`, the function behind `fastai_audio train DATA --labels csv:SPLIT.csv`, with nothing
 but the data, a labels file carrying the split (`is_valid`), the seed and `--arch` (resnet18 from scratch by default;
-`--arch mn04_as` fine-tunes the AudioSet model; `--arch resnet18,mn04_as` measures both in one run, side by side). Sample rate, clip length, epochs, learning rate and augmentations are
-the command line's. ESC-10: train on four folds, test on the fifth. Speech Commands: 20% of the 199 speakers (seeded)
+`--arch mn04_as` fine-tunes the AudioSet model; `--arch mn04_as,resnet18` measures both in one run, side by side).
+Sample rate, clip length, epochs, learning rate and augmentations are the command line's. ESC-10: train on four folds, test on the fifth. Speech Commands: 20% of the 199 speakers (seeded)
 held out with every clip they recorded. FSDD: file index 0-4 is the official test set; `fsdd_speakers` holds out each
 of the five speakers in turn.
 Usage: python bench/real.py [--runs esc10,speech_commands,fsdd_official,fsdd_speakers] [--arch resnet18[,mn04_as]] [--seeds 0]
