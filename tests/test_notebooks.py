@@ -49,6 +49,8 @@ def test_notebook(nb_path, monkeypatch):
     os.chmod(scratch, 0o1777)
     monkeypatch.setenv('TMPDIR', scratch)
     monkeypatch.setattr(tempfile, 'tempdir', scratch)
+    # torch's compiler keeps its cache under the temporary folder it first sees, and writes its path into the environment
+    monkeypatch.setenv('TORCHINDUCTOR_CACHE_DIR', os.path.join(scratch, 'torchinductor'))
     # cells run in a fresh `__main__` module, as in a kernel, so classes they define can be pickled
     main = types.ModuleType('__main__')
     monkeypatch.setitem(sys.modules, '__main__', main)
