@@ -11,7 +11,7 @@ Usage: python bench/real.py [--runs esc10,speech_commands,fsdd_official,fsdd_spe
        [--folds 1,2,3,4,5] [--speakers george,jackson,...]
 Prints one JSON object; the command line's reports go to stderr.
 """
-import argparse, contextlib, json, sys, tempfile, time, warnings
+import argparse, contextlib, itertools, json, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
@@ -76,7 +76,7 @@ def main():
     seed_hub_cache()   # the shared copy of the mn04_as checkpoint, where there is one: no download
     runs, seeds = a.runs.split(','), [int(s) for s in a.seeds.split(',')]
     res, t0 = {'machine': machine(), 'command': 'fastai_audio train DATA --labels csv:SPLIT.csv --arch ARCH --seed SEED', 'archs': {}}, time.time()
-    for arch, seed in [(arch, seed) for arch in a.arch.split(',') for seed in seeds]:
+    for arch, seed in itertools.product(a.arch.split(','), seeds):
         r = res['archs'].setdefault(arch, {}).setdefault('seeds', {}).setdefault(str(seed), {})
         if 'esc10' in runs:
             per = esc10_runs(check_dir(a.esc10, 'ESC-10'), [int(k) for k in a.folds.split(',')], arch, seed)
