@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SPEC_PRESETS', 'AudioSpectrogram', 'SpecTransform', 'Spectrogram', 'MelSpectrogram', 'MFCC', 'KaldiMelSpectrogram',
-           'SpectrogramAugment', 'MaskFreq', 'MaskTime', 'SpecNormalize', 'SpecResize']
+           'SpectrogramAugment', 'MaskFreq', 'MaskTime', 'vtlp_source', 'WarpFreq', 'SpecNormalize', 'SpecResize']
 
 # %% ../nbs/02_spectrogram.ipynb #ab9f1471
 import inspect
@@ -18,7 +18,7 @@ from fastai.data.core import show_batch
 from fastai.vision.augment import RandTransform
 from fastai.vision.data import get_grid
 from .core import AudioTensor
-from .dsp import stft, melspectrogram, power_to_db, amplitude_to_db, mfcc_from_db, delta, hz_to_mel
+from .dsp import stft, melspectrogram, power_to_db, amplitude_to_db, mfcc_from_db, delta, hz_to_mel, mel_frequencies
 from .dsp import preemphasis, kaldi_mel_filterbank, filterbank_spectrogram
 
 # %% ../nbs/02_spectrogram.ipynb #776bc599
@@ -312,6 +312,47 @@ class MaskFreq(_SpecMask):
 class MaskTime(_SpecMask):
     "SpecAugment: mask `num_masks` random spans of up to `max_width` frames of each training spectrogram, with probability `p`"
     dim,what = -1,'frames'
+
+# %% ../nbs/02_spectrogram.ipynb #368a1028
+def _rows_hz(x):
+    "The frequency (Hz, float64) of each row of the spectrograms `x` (mel band centres or STFT bins), and a function from Hz to fractional rows"
+    if x.scale.startswith('mfcc') or not x.sr or not (x.n_mels or x.n_fft):
+        raise ValueError(f'WarpFreq needs a mel or linear-frequency spectrogram that knows its settings, got scale={x.scale!r}, sr={x.sr}')
+    if not x.n_mels: return torch.arange(x.shape[-2], dtype=torch.float64) * (x.sr / x.n_fft), lambda f: f * (x.n_fft / x.sr)
+    # the band centres of the filterbank: n_mels + 2 points evenly spaced in mels, the two ends left out
+    hz = mel_frequencies(x.n_mels + 2, x.f_min or 0., _f_max(x.f_max, x.sr), x.htk)[1:-1]
+    m0, m1 = hz_to_mel(hz[0], x.htk), hz_to_mel(hz[-1], x.htk)
+    return hz, lambda f: (hz_to_mel(f, x.htk) - m0) / (m1 - m0) * (x.n_mels - 1)   # rows are evenly spaced in mels
+
+def vtlp_source(f, alpha, top, boundary=.8):
+    "The frequency read for each of `f` (F,) Hz under VTLP's warp by each of `alpha` (B,): `alpha * f` up to a knee, then linear to `top`"
+    f, a = f[None].double(), alpha[:, None].double()
+    knee = boundary * top * a.clamp(max=1) / a   # Jaitly & Hinton (2013): a pure scaling below the knee, `top` kept in place
+    above = top - (top - boundary * top * a.clamp(max=1)) / (top - knee) * (top - f)
+    return torch.where(f <= knee, a * f, above)
+
+class WarpFreq(SpectrogramAugment):
+    "VTLP: warp the frequency axis of each training spectrogram by a random factor in [1-`max_warp`, 1+`max_warp`], with probability `p`"
+    def __init__(self, max_warp=.1, boundary=.8, p=.5):
+        if not 0 <= max_warp < 1: raise ValueError(f'max_warp must be in [0, 1), got {max_warp}')
+        if not 0 < boundary < 1: raise ValueError(f'boundary must be in (0, 1), got {boundary}')
+        super().__init__(p=p)
+        self.max_warp,self.boundary = max_warp,boundary
+
+    def encodes(self, x:AudioSpectrogram):
+        hz, to_rows = _rows_hz(x)
+        if len(hz) != x.shape[-2]: raise ValueError(f'WarpFreq: the spectrograms have {x.shape[-2]} rows, their settings {len(hz)}')
+        return self._per_example(x, hz, to_rows, _f_max(x.f_max, x.sr))
+
+    def augment(self, x, applied, hz, to_rows, top):
+        (B, C, F, T), dev = x.shape, x.device
+        self.alpha = torch.where(applied, 1 + (torch.rand(B, device=dev) * 2 - 1) * self.max_warp, torch.ones(B, device=dev))
+        if F < 2: return x
+        pos = to_rows(vtlp_source(hz, self.alpha.cpu(), top, self.boundary)).clamp(0, F - 1).float().to(dev)  # (B, F)
+        lo = pos.floor().long().clamp(max=F - 2)
+        w = (pos - lo)[:, None, :, None].to(x.dtype)
+        rows = lambda i: x.gather(-2, i[:, None, :, None].expand(B, C, F, T))   # linear interpolation between rows
+        return rows(lo) * (1 - w) + rows(lo + 1) * w
 
 # %% ../nbs/02_spectrogram.ipynb #8dfee9f3
 class SpecNormalize(Transform):
