@@ -24,11 +24,12 @@ def _pretrained_recipe(arch, augment):
     masks = [MaskFreq(max_width=16, p=.5), MaskTime(max_width=40, p=.5)] if augment else []
     return wave + arch.front_end() + masks
 
-def hop_for(n_fft, sr, duration=None, max_frames=256):
-    "A quarter of `n_fft`, or half of it for clips of `duration` seconds that would have more than `max_frames` frames"
+def hop_for(n_fft, sr, duration=None, min_frames=100, max_frames=256):
+    "A quarter of `n_fft`; for clips of `duration` seconds, halved (to a sixteenth at least) while they would have fewer than `min_frames` frames, or half of `n_fft` above `max_frames`"
     hop = n_fft // 4
-    if duration is not None and duration * sr / hop > max_frames: hop = n_fft // 2
-    return hop
+    if duration is None: return hop
+    while duration * sr / hop < min_frames and hop > n_fft // 16: hop //= 2   # short clips: enough frames for the CNN's strides
+    return n_fft // 2 if duration * sr / hop > max_frames else hop
 
 def recipe_batch_tfms(sr=None, augment=True, spectrogram=True, n_mels=64, arch=None, duration=None):
     "The batch transforms of `fastai_audio train`: augmentations (if `augment`), the spectrogram (if `spectrogram`), SpecAugment, standardisation"
