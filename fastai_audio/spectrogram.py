@@ -318,7 +318,7 @@ def _rows_hz(x):
     "The frequency (Hz, float64) of each row of the spectrograms `x` (mel band centres or STFT bins), and a function from Hz to fractional rows"
     if x.scale.startswith('mfcc') or not x.sr or not (x.n_mels or x.n_fft):
         raise ValueError(f'WarpFreq needs a mel or linear-frequency spectrogram that knows its settings, got scale={x.scale!r}, sr={x.sr}')
-    if not x.n_mels: return torch.arange(x.shape[-2], dtype=torch.float64) * (x.sr / x.n_fft), lambda f: f * (x.n_fft / x.sr)
+    if not x.n_mels: return torch.arange(x.n_fft // 2 + 1, dtype=torch.float64) * (x.sr / x.n_fft), lambda f: f * (x.n_fft / x.sr)
     # the band centres of the filterbank: n_mels + 2 points evenly spaced in mels, the two ends left out
     hz = mel_frequencies(x.n_mels + 2, x.f_min or 0., _f_max(x.f_max, x.sr), x.htk)[1:-1]
     m0, m1 = hz_to_mel(hz[0], x.htk), hz_to_mel(hz[-1], x.htk)
@@ -341,7 +341,8 @@ class WarpFreq(SpectrogramAugment):
 
     def encodes(self, x:AudioSpectrogram):
         hz, to_rows = _rows_hz(x)
-        if len(hz) != x.shape[-2]: raise ValueError(f'WarpFreq: the spectrograms have {x.shape[-2]} rows, their settings {len(hz)}')
+        if len(hz) != x.shape[-2]:   # resized or cut: the rows are no longer where the settings put them
+            raise ValueError(f'WarpFreq: the spectrograms have {x.shape[-2]} frequency rows but their settings give {len(hz)}: warp them before resizing')
         return self._per_example(x, hz, to_rows, _f_max(x.f_max, x.sr))
 
     def augment(self, x, applied, hz, to_rows, top):
@@ -352,7 +353,7 @@ class WarpFreq(SpectrogramAugment):
         lo = pos.floor().long().clamp(max=F - 2)
         w = (pos - lo)[:, None, :, None].to(x.dtype)
         rows = lambda i: x.gather(-2, i[:, None, :, None].expand(B, C, F, T))   # linear interpolation between rows
-        return rows(lo) * (1 - w) + rows(lo + 1) * w
+        return x.where(~applied[:, None, None, None], rows(lo) * (1 - w) + rows(lo + 1) * w)   # the others exactly as they were
 
 # %% ../nbs/02_spectrogram.ipynb #8dfee9f3
 class SpecNormalize(Transform):
