@@ -335,7 +335,8 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     tfms = recipe_batch_tfms(sr, augment=augment, spectrogram=spec.input != 'waveform',
                              arch=spec.name if spec.front_end is not None else None, duration=duration)
     try: dls = _labels_dls(data, checked, files, sr=sr, duration=duration, valid_pct=valid_pct, seed=seed, bs=bs,
-                           batch_tfms=tfms, on_error=on_error, num_workers=0)
+                           batch_tfms=tfms, on_error=on_error, num_workers=0,
+                           cache='memory')   # each file decoded once, not on every epoch (and again for PreciseBN)
     except KeyError as e:   # fastai's words for a class that a random split left in validation only
         if 'was not included in the training dataset' not in str(e): raise
         raise CLIError(f'{e.args[0]}: each class needs training files; give it more (or another --valid-pct or --seed)') from None
