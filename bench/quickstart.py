@@ -2,7 +2,7 @@
 
 `quickstart`: `synth_audio_dataset(n_per_class=20, seed=s)`, `mn04_as` with its front end and SpecAugment,
 `fine_tune(3, 4e-3)`, split and training seeded with `s` too. `scratch`: the README's from-scratch section on the same
-data (resnet18 with the whole recipe: `recipe_batch_tfms`, `recipe_epochs` (30 here), `recipe_lr`, `recipe_cbs`). `demo`: `fastai_audio demo --seed s`
+data (resnet18 with the whole recipe: `recipe_batch_tfms`, `recipe_epochs` (50 here), `recipe_lr`, `recipe_cbs`). `demo`: `fastai_audio demo --seed s`
 (`run_demo`: 80 clips per class, resnet18 from scratch, 8 epochs), whose held-out accuracy is printed too.
 Usage: python bench/quickstart.py [--runs quickstart,scratch,demo] [--seeds 0,1,2]
 Prints one JSON object.
