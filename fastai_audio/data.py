@@ -224,7 +224,7 @@ class MemoryAudioCache:
         if key is not None and _fingerprint(fn) == fp:
             with self.lock:
                 if key not in self.entries and self.nbytes + size <= self.max_bytes:
-                    self.entries[key] = (torch.Tensor(x).clone(), x.sr); self.nbytes += size
+                    self.entries[key] = (x.as_subclass(Tensor).clone(), x.sr); self.nbytes += size
         return x
 
     def clear(self):
