@@ -209,7 +209,7 @@ class MemoryAudioCache:
     def __getstate__(self): return {**self.__dict__, 'entries': {}, 'nbytes': 0, 'lock': None}   # samples stay in the process
     def __setstate__(self, d): self.__dict__.update({**d, 'lock': threading.Lock()})
     def __len__(self): return len(self.entries)
-    def _settings(self, sr, mono): return (self.sr if sr is _OWN else sr),(self.mono if mono is _OWN else mono)
+    _settings = AudioCache._settings   # the caller's rate and channels, else the cache's own
 
     def load(self, fn, sr=_OWN, mono=_OWN):
         "`fn` as an `AudioTensor` at `sr`, `mono` or not (the cache's own settings unless given): decoded with `load_audio` the first time, a copy of the kept samples afterwards"
