@@ -9,7 +9,7 @@ __all__ = ['write_outputs', 'run_demo', 'CLIError', 'train_on_folder', 'predict_
 import argparse, contextlib, math, os, re, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
-from .recipes import n_fft_for, recipe_batch_tfms, recipe_cbs, recipe_epochs, recipe_fit, recipe_lr, typical_duration
+from .recipes import n_fft_for, recipe_batch_tfms, recipe_cbs, recipe_epochs, recipe_fit, recipe_lr, recipe_sr, typical_duration
 
 # %% ../nbs/09_cli.ipynb #d40eceec
 def _save_figure(fig, fname):
@@ -321,15 +321,17 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
         sr = spec.sr
     files = _audio_files([data])
     checked = _labels(data, labels, files)
-    if sr is None:   # the loader's own rule, as AudioBlock(sr=None) applies it: the files' most common rate, warned about if they differ
-        probe = AudioLoader(); probe.setup(files); sr = probe.sr
+    native = None
+    if sr is None:   # the files' most common rate (AudioBlock(sr=None)'s rule, warned about if they differ), at most the recipe's
+        probe = AudioLoader(); probe.setup(files); native = probe.sr; sr = recipe_sr(native)
     if sr is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
     duration = duration or typical_duration(files)
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
     if gib > 2: raise CLIError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: '
                                f'use a smaller --bs, --duration or --sr')
     lr = lr or recipe_lr(spec.name, pretrained)
-    print(f'{len(files)} files in {data}; sr={sr} Hz, clips of {duration} s, arch={spec.name}'
+    print(f'{len(files)} files in {data}; sr={sr} Hz' + (f' (resampled from {native} Hz)' if native not in (None, sr) else '')
+          + f', clips of {duration} s, arch={spec.name}'
           + (' (pretrained, fine-tuned)' if pretrained else ' (from scratch)'))
     set_seed(seed)
     tfms = recipe_batch_tfms(sr, augment=augment, spectrogram=spec.input != 'waveform',
@@ -429,7 +431,7 @@ def _parser():
                    "from its AudioSet weights at 32 kHz by default), a torchvision or fastai name (resnet34, xresnet18, efficientnet_b0, ...), "
                    "'audionet' (raw waveforms), or a timm name (default: %(default)s)")
     t.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model; from scratch enough for 500 batches, 10 to 50)')
-    t.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate)")
+    t.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate, at most 22050; a pretrained audio --arch sets its own)")
     t.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
                    help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")
     t.add_argument('--bs', type=_number(int, at_least=2, why=' (BatchNorm needs two clips or more per batch)'), default=32, help='batch size (default: %(default)s)')
