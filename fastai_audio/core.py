@@ -98,7 +98,9 @@ _STREAMING_SIZES = {0, 0xFFFFFFFF, 0x7FFFFFFF}  # data sizes that streaming WAV 
 
 def _chunks(fd, pos, idlen, sizelen, big, align, hdr=0):
     "(id, data offset, data size) of the RIFF-style chunks of `fd` from `pos`; `hdr`: header bytes a size counts (W64's)"
+    end = os.fstat(fd).st_size
     for _ in range(256):   # a bounded walk: a hostile file may hold any number of tiny chunks
+        if pos + idlen + sizelen > end: return   # also before `pread`, which cannot seek past 2**63 (a hostile 64-bit size)
         h = os.pread(fd, idlen + sizelen, pos)
         if len(h) < idlen + sizelen: return
         n = int.from_bytes(h[idlen:], 'big' if big else 'little') - hdr
