@@ -96,11 +96,10 @@ def _open_fd(fn):
 # %% ../nbs/00_core.ipynb #5fdb1d05
 _STREAMING_SIZES = {0, 0xFFFFFFFF, 0x7FFFFFFF}  # data sizes that streaming WAV writers leave in the header
 
-def _chunks(fd, pos, idlen, sizelen, big, align, hdr=0):
-    "(id, data offset, data size) of the RIFF-style chunks of `fd` from `pos`; `hdr`: header bytes a size counts (W64's)"
-    end = os.fstat(fd).st_size
+def _chunks(fd, size, pos, idlen, sizelen, big, align, hdr=0):
+    "(id, data offset, data size) of the RIFF-style chunks of `fd` (`size` bytes) from `pos`; `hdr`: header bytes a size counts (W64's)"
     for _ in range(256):   # a bounded walk: a hostile file may hold any number of tiny chunks
-        if pos + idlen + sizelen > end: return   # also before `pread`, which cannot seek past 2**63 (a hostile 64-bit size)
+        if pos + idlen + sizelen > size: return   # also before `pread`, which cannot seek past 2**63 (a hostile 64-bit size)
         h = os.pread(fd, idlen + sizelen, pos)
         if len(h) < idlen + sizelen: return
         n = int.from_bytes(h[idlen:], 'big' if big else 'little') - hdr
@@ -114,17 +113,17 @@ def _declared(fd, size):
     magic = h[:4]
     if magic in (b'RIFF', b'RIFX', b'RF64', b'BW64') and h[8:12] == b'WAVE':
         ds64 = None
-        for cid,pos,n in _chunks(fd, 12, 4, 4, magic == b'RIFX', 2):
+        for cid,pos,n in _chunks(fd, size, 12, 4, 4, magic == b'RIFX', 2):
             if cid == b'ds64': ds64 = int.from_bytes(os.pread(fd, 8, pos + 8), 'little')
             if cid == b'data':
                 if magic != b'RIFF' and magic != b'RIFX' and n == 0xFFFFFFFF: n = ds64   # RF64: the size is in ds64
                 return (None if n is None or n in _STREAMING_SIZES else n), size - pos, None
     elif magic == b'riff' and h[24:28] == b'wave':                                        # W64: GUIDs, 64-bit sizes
-        for cid,pos,n in _chunks(fd, 40, 16, 8, False, 8, hdr=24):
+        for cid,pos,n in _chunks(fd, size, 40, 16, 8, False, 8, hdr=24):
             if cid[:4] == b'data': return n, size - pos, None
     elif magic == b'FORM' and h[8:12] in (b'AIFF', b'AIFC'):
         frames = None
-        for cid,pos,n in _chunks(fd, 12, 4, 4, True, 2):
+        for cid,pos,n in _chunks(fd, size, 12, 4, 4, True, 2):
             if cid == b'COMM': frames = int.from_bytes(os.pread(fd, 4, pos + 2), 'big') or None
             if cid == b'SSND': return (n - 8 or None), size - pos - 8, frames
         return None, 0, frames
@@ -132,7 +131,7 @@ def _declared(fd, size):
         off,n = (int.from_bytes(h[i:i+4], 'big' if magic == b'.snd' else 'little') for i in (4, 8))
         return (None if n == 0xFFFFFFFF else n), size - off, None
     elif magic == b'caff':
-        for cid,pos,n in _chunks(fd, 8, 4, 8, True, 1):
+        for cid,pos,n in _chunks(fd, size, 8, 4, 8, True, 1):
             if cid == b'data': return (None if n == 2**64 - 1 else n), size - pos, None
     return None, 0, None
 
