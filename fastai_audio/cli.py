@@ -430,7 +430,7 @@ def _parser():
     t.add_argument('--arch', default='resnet18', help="model: an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
                    "from its AudioSet weights at 32 kHz by default), a torchvision or fastai name (resnet34, xresnet18, efficientnet_b0, ...), "
                    "'audionet' (raw waveforms), or a timm name (default: %(default)s)")
-    t.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model; from scratch enough for 500 batches, 10 to 50)')
+    t.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model; from scratch enough for 500 batches, 16 to 50)')
     t.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate, at most 22050; a pretrained audio --arch sets its own)")
     t.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
                    help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")

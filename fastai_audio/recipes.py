@@ -56,11 +56,11 @@ def recipe_lr(arch=None, pretrained=False):
     return 4e-3 if pretrained and a is not None and a.front_end is not None else 1e-2
 
 # %% ../nbs/05a_recipes.ipynb #b16b591e
-def recipe_epochs(n_train, bs=32, pretrained=False, min_steps=500, max_epochs=50):
-    "Epochs of the recipe: 5 to fine-tune a pretrained model; from scratch, `min_steps` batches of `bs` from `n_train` clips, 10 to `max_epochs`"
+def recipe_epochs(n_train, bs=32, pretrained=False, min_steps=500, min_epochs=16, max_epochs=50):
+    "Epochs of the recipe: 5 to fine-tune a pretrained model; from scratch, `min_steps` batches of `bs` from `n_train` clips, `min_epochs` to `max_epochs`"
     if pretrained: return 5
     steps = max(1, n_train // bs)   # fastai drops the last incomplete training batch
-    return max(10, min(max_epochs, math.ceil(min_steps / steps)))
+    return max(min_epochs, min(max_epochs, math.ceil(min_steps / steps)))
 
 def recipe_cbs(pretrained=False):
     "The training callbacks of the recipe: `MixUp(0.4)` from scratch, none to fine-tune"
