@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= 2
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
+# on an NVIDIA GPU, full float32 (no TF32): the tests compare predictions made two ways to 1e-5 (tests/test_notebooks.py)
+export NVIDIA_TF32_OVERRIDE ?= 0
 
 .PHONY: demo test quicktest export readme clean-venv
 
