@@ -8,8 +8,8 @@ renders nothing, because rendering docs is nbdev's job, not the library's.
 """
 import json, os, re, shutil, sys, tempfile, types
 # The tests compare predictions made two ways (batched and one by one, exported and live, CPU and GPU) to 1e-5. On an
-# NVIDIA GPU PyTorch's convolutions default to TF32, which moved probabilities by up to 1e-3 on an H200: the tests run
-# in full float32 there, subprocesses too (the variable turns TF32 off in cuDNN and cuBLAS)
+# H200 they differed by up to 1e-3, the size of TF32 rounding, in which PyTorch runs float32 convolutions on NVIDIA GPUs
+# by default: the tests run in full float32 there, subprocesses too (the variable turns TF32 off in cuDNN and cuBLAS)
 os.environ.setdefault('NVIDIA_TF32_OVERRIDE', '0')
 from pathlib import Path
 import matplotlib
