@@ -4,7 +4,9 @@ held out) and FSDD (official split, and each speaker held out).
 Every run calls `train_on_folder`, the function behind `fastai_audio train DATA --labels csv:SPLIT.csv`, with nothing
 but the data, a labels file carrying the split (`is_valid`), the seed and `--arch` (resnet18 from scratch by default;
 `--arch mn04_as` fine-tunes the AudioSet model; `--arch mn04_as,resnet18` measures both in one run, side by side).
-Sample rate, clip length, epochs, learning rate and augmentations are the command line's. ESC-10: train on four folds, test on the fifth. Speech Commands: 20% of the 199 speakers (seeded)
+Sample rate, clip length, epochs, learning rate, augmentations and test-time augmentation are the command line's: each
+entry gives `accuracy` (the last epoch's, one pass) and `tta_accuracy` (with the recipe's `tta` augmented passes, as the
+command line reports it). ESC-10: train on four folds, test on the fifth. Speech Commands: 20% of the 199 speakers (seeded)
 held out with every clip they recorded. FSDD: file index 0-4 is the official test set; `fsdd_speakers` holds out each
 of the five speakers in turn.
 Usage: python bench/real.py [--runs esc10,speech_commands,fsdd_official,fsdd_speakers] [--arch resnet18[,mn04_as]] [--seeds 0]
@@ -16,7 +18,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-from fastai_audio.cli import train_on_folder
+from fastai_audio.cli import train_on_folder, validation_accuracy
 from fastai_audio.core import get_audio_files
 from fastai_audio.data import audio_settings
 from fastai_audio.datasets import speech_commands_table, speaker_split
@@ -32,7 +34,9 @@ def train(data, df, arch, seed):
             learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out')
         history = pd.read_csv(Path(tmp)/'out'/'history.csv')   # the epoch table it writes, both fits of a fine_tune
     decided = audio_settings(learn.dls)   # the AudioBlock's sample rate and clip length
+    tta = learn.predict_tta   # the recipe's test-time augmented passes, as the command line reported them
     return {'sr': decided.sr, 'duration': decided.duration, 'lr': float(history.lr[0]), 'accuracy': round(float(history.accuracy.iloc[-1]), 4),
+            'tta': tta, 'tta_accuracy': round(validation_accuracy(learn, tta), 4),
             'train_seconds': round(float(history.seconds.sum()), 1), 'epochs': len(history),
             'max_valid_loss': round(float(history.valid_loss.max()), 3), 'train_clips': int((~df.is_valid).sum()),
             'valid_clips': int(df.is_valid.sum())}
@@ -59,7 +63,7 @@ def fsdd_df(path, is_valid):
     files = get_audio_files(path)
     return pd.DataFrame({'file': rel(files, path), 'label': [f.name.split('_')[0] for f in files], 'is_valid': [is_valid(f) for f in files]})
 
-def mean_of(per): return round(float(np.mean([v['accuracy'] for v in per.values()])), 4)
+def mean_of(per, key='accuracy'): return round(float(np.mean([v[key] for v in per.values()])), 4)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -80,7 +84,7 @@ def main():
         r = res['archs'].setdefault(arch, {}).setdefault('seeds', {}).setdefault(str(seed), {})
         if 'esc10' in runs:
             per = esc10_runs(check_dir(a.esc10, 'ESC-10'), [int(k) for k in a.folds.split(',')], arch, seed)
-            r['esc10'] = {'folds': per, 'mean_accuracy': mean_of(per), 'max_train_seconds': max(v['train_seconds'] for v in per.values())}
+            r['esc10'] = {'folds': per, 'mean_accuracy': mean_of(per), 'mean_tta_accuracy': mean_of(per, 'tta_accuracy'), 'max_train_seconds': max(v['train_seconds'] for v in per.values())}
         if 'speech_commands' in runs:
             r['speech_commands_speaker_disjoint'] = speech_commands_run(check_dir(a.speech_commands, 'Speech Commands'), arch, seed)
         fsdd = check_dir(a.fsdd, 'FSDD') if any(x.startswith('fsdd') for x in runs) else None
@@ -88,7 +92,7 @@ def main():
             r['fsdd_official'] = train(fsdd, fsdd_df(fsdd, lambda f: int(f.stem.split('_')[-1]) < 5), arch, seed)
         if 'fsdd_speakers' in runs:
             per = {s: train(fsdd, fsdd_df(fsdd, lambda f, s=s: f.stem.split('_')[1] == s), arch, seed) for s in a.speakers.split(',')}
-            r['fsdd_leave_one_speaker_out'] = {'held_out': per, 'mean_accuracy': mean_of(per)}
+            r['fsdd_leave_one_speaker_out'] = {'held_out': per, 'mean_accuracy': mean_of(per), 'mean_tta_accuracy': mean_of(per, 'tta_accuracy')}
         print(json.dumps(res), file=sys.stderr)
     res['wall_seconds'] = round(time.time() - t0, 1)
     print(json.dumps(res))

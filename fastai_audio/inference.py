@@ -6,7 +6,8 @@
 __all__ = ['ensemble_probs', 'WaveformModel', 'export_waveform_model', 'learner_config', 'save_weights', 'load_weights']
 
 # %% ../nbs/07_inference.ipynb #ea06a49a
-import hashlib, itertools, json, math, os, warnings
+import hashlib, itertools, json, math, os, random, warnings
+from contextlib import contextmanager
 from copy import deepcopy
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -125,10 +126,31 @@ def _item_windows(self:AudioLearner, ds, i, item, hop, bs):
         group.append(s)
     if group: yield windows(group)
 
+@contextmanager
+def _fixed_rng(seed):
+    "Python's, numpy's and torch's random numbers drawn from `seed` inside the block, and their states as they were after it"
+    state = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng():
+        random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+        try: yield
+        finally: random.setstate(state[0]); np.random.set_state(state[1])
+
+def _check_tta(tta):
+    if isinstance(tta, bool) or not isinstance(tta, (int, np.integer)) or tta < 0: raise ValueError(f'tta must be an integer >= 0, got {tta!r}')
+
 @patch
-def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, keep=True):
+def tta_preds(self:AudioLearner, dl=None, tta=4, beta=.25, seed=0):
+    "`(probabilities, targets)` of `dl` (the validation set by default): fastai's `tta` with `tta` augmented passes drawn from `seed`; one plain pass if `tta=0`"
+    _check_tta(tta)
+    dl = self.dls.valid if dl is None else dl
+    with self.no_bar():
+        if not tta: return self.get_preds(dl=dl)[:2]
+        with _fixed_rng(seed): return self.tta(dl=dl, n=tta, beta=beta)
+
+@patch
+def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, keep=True, tta=0):
     "For each item: the class probabilities of its windows (W, c) and their (start, end) in seconds; or, without `keep`, their sum, max and count"
-    _check_args(hop, bs)
+    _check_args(hop, bs); _check_tta(tta)
     if not len(items): return []
     ds = self._input_set(items, rm_type_tfms)
     res = [dict(probs=[], spans=[], sum=0., max=None, count=0) for _ in items]
@@ -137,7 +159,7 @@ def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, 
     def flush():
         wins = [w for _, _, ws in pending for w in ws]
         dl = self.dls.test_dl(wins, bs=len(wins), num_workers=0, **kw)     # windows are loaded clips: item and batch tfms only
-        with self.no_bar(): probs = self.get_preds(dl=dl)[0]
+        probs = self.tta_preds(dl, tta)[0]
         for (j, spans, _), p in zip(pending, probs.split([len(ws) for _, _, ws in pending])):
             r = res[j]
             if keep: r['probs'].append(p); r['spans'] += spans
@@ -159,10 +181,10 @@ def _decode(self:AudioLearner, probs):
     return self.dls.valid_ds.tls[self.dls.n_inp].decode(idx), idx
 
 # %% ../nbs/07_inference.ipynb #e66c3fed
-def _predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64):
+def _predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64, tta=0):
     "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed)"
     _reduce(torch.zeros(1, 1), reduce)   # a wrong `reduce` is refused before any work
-    p = _reduced(self._window_probs([item], hop, bs, rm_type_tfms, keep=False)[0], reduce)
+    p = _reduced(self._window_probs([item], hop, bs, rm_type_tfms, keep=False, tta=tta)[0], reduce)
     res = (*self._decode(p), p)
     if not with_input: return res
     x = self._input_set([item], rm_type_tfms)[0][0]   # the whole clip: a long file is decoded at once here
@@ -174,25 +196,25 @@ def _reduced(r, reduce):
     return r['sum'] / r['count'] if reduce == 'mean' else r['max']
 
 # %% ../nbs/07_inference.ipynb #2e2f0d1f
-def _predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None):
+def _predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None, tta=0):
     "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class"
-    probs, spans = self._window_probs([item], hop, bs, rm_type_tfms)[0]
+    probs, spans = self._window_probs([item], hop, bs, rm_type_tfms, tta=tta)[0]
     df = pd.DataFrame(spans, columns=['start', 'end'])
     df['label'] = [str(self._decode(p)[0]) for p in probs]
     return df.join(pd.DataFrame(probs.numpy(), columns=[str(v) for v in self.dls.vocab]))
 
 # %% ../nbs/07_inference.ipynb #50fe384b
 @patch
-def _file_probs(self:AudioLearner, items, hop=None, reduce='mean', bs=64):
+def _file_probs(self:AudioLearner, items, hop=None, reduce='mean', bs=64, tta=0):
     "Class probabilities (len(items), c) of `items`: their window probabilities, reduced"
     _reduce(torch.zeros(1, 1), reduce)
-    rs = self._window_probs(items, hop, bs, keep=False)
+    rs = self._window_probs(items, hop, bs, keep=False, tta=tta)
     return torch.stack([_reduced(r, reduce) for r in rs]) if rs else torch.zeros(0, len(self.dls.vocab))
 
-def _predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64):
+def _predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0):
     "DataFrame of `items` (files of any length): file, label, probability of every class; saved to CSV `fname` if given"
     items = list(items)
-    probs = self._file_probs(items, hop, reduce, bs)
+    probs = self._file_probs(items, hop, reduce, bs, tta)
     df = pd.DataFrame({'file': [str(o) for o in items], 'label': [str(self._decode(p)[0]) for p in probs]})
     df = pd.concat([df, pd.DataFrame(probs.numpy(), columns=[str(v) for v in self.dls.vocab])], axis=1)
     if fname is not None: df.to_csv(fname, index=False)

@@ -22,20 +22,20 @@ from .models import AudioArch, AudioNet, WeightsError, get_arch
 # %% ../nbs/05_learner.ipynb #af933149
 class AudioLearner(Learner):
     "A fastai `Learner` for audio, made by `audio_learner`: it predicts files of any length, in sliding windows"
-    def predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64):
-        "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed)"
+    def predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64, tta=0):
+        "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed), with `tta` augmented passes"
         from fastai_audio import inference
-        return inference._predict(self, item, rm_type_tfms, with_input, hop, reduce, bs)
+        return inference._predict(self, item, rm_type_tfms, with_input, hop, reduce, bs, tta)
 
-    def predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None):
-        "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class"
+    def predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None, tta=0):
+        "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class (`tta`: augmented passes)"
         from fastai_audio import inference
-        return inference._predict_timeline(self, item, hop, bs, rm_type_tfms)
+        return inference._predict_timeline(self, item, hop, bs, rm_type_tfms, tta)
 
-    def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64):
-        "DataFrame of `items` (files of any length): file, label, probability of every class; saved to CSV `fname` if given"
+    def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0):
+        "DataFrame of `items` (files of any length): file, label, probability of every class (`tta`: augmented passes); saved to CSV `fname` if given"
         from fastai_audio import inference
-        return inference._predict_files(self, items, fname, hop, reduce, bs)
+        return inference._predict_files(self, items, fname, hop, reduce, bs, tta)
 
 # %% ../nbs/05_learner.ipynb #09f5f462
 def _first_conv(model):

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['n_fft_for', 'recipe_sr', 'hop_for', 'recipe_batch_tfms', 'recipe_lr', 'recipe_epochs', 'recipe_cbs', 'recipe_fit',
-           'typical_duration']
+           'recipe_tta', 'typical_duration']
 
 # %% ../nbs/05a_recipes.ipynb #1caf2ea8
 import math
@@ -74,6 +74,11 @@ def recipe_fit(learn, epochs, lr, pretrained=False, cbs=None):
         learn.unfreeze()
         lr = slice(lr / 10, lr)
     learn.fit_one_cycle(epochs, lr, cbs=cbs)
+
+# %% ../nbs/05a_recipes.ipynb #4b8d51cb
+def recipe_tta(pretrained=False):
+    "Test-time augmented passes of the recipe: 4 from scratch, none to fine-tune a pretrained model"
+    return 0 if pretrained else 4
 
 # %% ../nbs/05a_recipes.ipynb #642199e7
 def typical_duration(files, q=.9, n_max=500, max_seconds=10.):
