@@ -138,8 +138,7 @@ def _fixed_rng(seed):
 def _check_tta(tta):
     if isinstance(tta, bool) or not isinstance(tta, (int, np.integer)) or tta < 0: raise ValueError(f'tta must be an integer >= 0, got {tta!r}')
 
-@patch
-def tta_preds(self:AudioLearner, dl=None, tta=4, beta=.25, seed=0):
+def _tta_preds(self, dl=None, tta=4, beta=.25, seed=0):
     "`(probabilities, targets)` of `dl` (the validation set by default): fastai's `tta` with `tta` augmented passes drawn from `seed`; one plain pass if `tta=0`"
     _check_tta(tta)
     dl = self.dls.valid if dl is None else dl
@@ -159,7 +158,7 @@ def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, 
     def flush():
         wins = [w for _, _, ws in pending for w in ws]
         dl = self.dls.test_dl(wins, bs=len(wins), num_workers=0, **kw)     # windows are loaded clips: item and batch tfms only
-        probs = self.tta_preds(dl, tta)[0]
+        probs = _tta_preds(self, dl, tta)[0]
         for (j, spans, _), p in zip(pending, probs.split([len(ws) for _, _, ws in pending])):
             r = res[j]
             if keep: r['probs'].append(p); r['spans'] += spans

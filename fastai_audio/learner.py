@@ -32,6 +32,11 @@ class AudioLearner(Learner):
         from fastai_audio import inference
         return inference._predict_timeline(self, item, hop, bs, rm_type_tfms, tta)
 
+    def tta_preds(self, dl=None, tta=4, beta=.25, seed=0):
+        "`(probabilities, targets)` of `dl` (the validation set by default): fastai's `tta` with `tta` augmented passes drawn from `seed`; one plain pass if `tta=0`"
+        from fastai_audio import inference
+        return inference._tta_preds(self, dl, tta, beta, seed)
+
     def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0):
         "DataFrame of `items` (files of any length): file, label, probability of every class (`tta`: augmented passes); saved to CSV `fname` if given"
         from fastai_audio import inference
