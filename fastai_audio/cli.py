@@ -225,6 +225,12 @@ def _read_labels_csv(csv, data):
         if len(empty): raise CLIError(f'--labels: {len(empty)} row(s) of {csv} have no {what}, e.g. line {empty[0] + 2}')
     # `from_df` puts each name after `data/`: an absolute name would be doubled, so it is made relative (`..` if need be)
     df[fn] = [os.path.relpath(f, data) if os.path.isabs(f) else f for f in df[fn]]
+    names = df[fn].map(os.path.normpath)
+    twice = names[names.duplicated(keep=False)]   # a file under two labels, or in both sets
+    if len(twice):
+        lines = np.flatnonzero(names == twice.iloc[0])[:2] + 2
+        raise CLIError(f'--labels: {twice.nunique()} file(s) are listed more than once in {csv}, e.g. {df[fn][lines[0] - 2]} on lines '
+                       f'{lines[0]} and {lines[1]}; each file takes one label and one set')
     missing = [f for f in df[fn] if not (Path(data)/f).is_file()]
     if missing: raise CLIError(f'--labels: {len(missing)} files listed in {csv} are not in {data}, e.g. {missing[0]}')
     if 'is_valid' in df:
@@ -266,7 +272,11 @@ def _labels(data, labels, files):
         arg = _read_labels_csv(csv, data)
         label_of = dict(zip((Path(os.path.normpath(data/f)) for f in arg.iloc[:, 0]), arg.iloc[:, 1]))
     else: raise CLIError(f"--labels must be 'folder', 're:PATTERN' or 'csv:FILE', got {labels!r}")
+    from fastai_audio.inference import _OUTPUT_COLUMNS
     classes = set(label_of.values())
+    named_as_column = sorted(classes & set(_OUTPUT_COLUMNS))
+    if named_as_column: raise CLIError(f'--labels {labels}: a class is named {named_as_column[0]!r}, like a column of the predictions '
+                                       f"({', '.join(_OUTPUT_COLUMNS)}); rename it", status=1)
     if len(classes) < 2: raise CLIError(f'--labels {labels}: every file has the label {classes.pop()!r}; a classifier needs two classes or more')
     return kind, arg, label_of
 
@@ -335,6 +345,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
         probe = AudioLoader(); probe.setup(files); native = probe.sr; sr = recipe_sr(native)
     if sr is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
     duration = duration or typical_duration(files)
+    if duration is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
     if gib > 2: raise CLIError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: '
                                f'use a smaller --bs, --duration or --sr')
@@ -378,7 +389,7 @@ def _load_audio_learner(model):
     import fastai_audio.all   # the classes the pickle names, and the inference methods
     from fastai_audio.learner import AudioLearner
     model = Path(model)
-    if not model.is_file(): raise CLIError(f'the model {model} does not exist')
+    if not model.is_file(): raise CLIError(f'the model {model} is a folder: give its learner.pkl' if model.is_dir() else f'the model {model} does not exist')
     try:
         with warnings.catch_warnings():   # fastai's three lines on pickles, on every run: `predict --help` says it once
             warnings.filterwarnings('ignore', message='load_learner` uses Python', category=UserWarning)
@@ -388,15 +399,31 @@ def _load_audio_learner(model):
     if not isinstance(learn, AudioLearner): raise CLIError(f'{model} holds a {type(learn).__name__}, not an audio learner', status=1)
     return learn
 
+def _check_csv(csv):
+    "A CSV output path that is not a folder and whose folder exists, checked before any work"
+    if csv is None: return
+    if Path(csv).is_dir(): raise CLIError(f'--csv: {csv} is a folder; give the name of a CSV file')
+    if not Path(csv).absolute().parent.is_dir(): raise CLIError(f'--csv: the folder of {csv} does not exist')
+
+def _save_csv(df, csv):
+    "Write the table `df` to `--csv`; a failure (no space left, no permission) is a one-line `CLIError`"
+    from fastai_audio.inference import _write_csv
+    try: _write_csv(df, csv)
+    except OSError as e: raise CLIError(f'--csv: could not write {csv}: {e.strerror or e}', status=1) from None
+
 def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean', bs=64, tta=None):
     "Predict the audio `paths` (files or folders) with the learner exported to `model`, with `tta` augmented passes (by default as `train` measured it); a DataFrame, saved to `csv` if given"
+    from fastai_audio.inference import _class_columns
+    _check_csv(csv)
     learn, files = _load_audio_learner(model), _audio_files(paths)
+    try: _class_columns(learn.dls.vocab)   # a class named as a column of the table: refused before any work
+    except ValueError as e: raise CLIError(str(e), status=1) from None
     tta = getattr(learn, 'predict_tta', 0) if tta is None else tta
     if timeline: df = pd.concat([learn.predict_timeline(f, hop=hop, bs=bs, tta=tta).assign(file=str(f)) for f in files], ignore_index=True)
     else: df = learn.predict_files(files, hop=hop, reduce=reduce, bs=bs, tta=tta)
     df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
     df = df[['file'] + [c for c in df.columns if c != 'file']]
-    if csv is not None: df.to_csv(csv, index=False)
+    if csv is not None: _save_csv(df, csv)
     return df
 
 # %% ../nbs/09_cli.ipynb #de697097
@@ -455,7 +482,7 @@ def _parser():
     t.add_argument('--pretrained', action=argparse.BooleanOptionalAction, default=None,
                    help='fine-tune from pretrained weights (downloaded once): the default for AudioSet models such as mn04_as; '
                         'for image CNNs, ImageNet weights (default: no)')
-    t.add_argument('--tta', type=_number(int, at_least=0), default=None,
+    t.add_argument('--tta', type=_number(int, at_least=0, at_most=64, why=' (each pass predicts every window again)'), default=None,
                    help='test-time augmentation: augmented passes averaged with a plain one, for the reported accuracy, the '
                         "validation predictions and `predict`'s default (default: 4 from scratch, 0 to fine-tune; 0: none)")
     t.add_argument('--skip-bad-files', action='store_true', help='skip files that cannot be read and list them, instead of stopping at the first')
@@ -470,7 +497,7 @@ def _parser():
     r.add_argument('--timeline', action='store_true', help='one row per window (start, end in seconds) instead of one per file')
     r.add_argument('--hop', type=_number(float, above=0), default=None, help='seconds between windows (default: the clip length)')
     r.add_argument('--reduce', choices=['mean', 'max'], default='mean', help="how window probabilities make a file's (default: %(default)s)")
-    r.add_argument('--tta', type=_number(int, at_least=0), default=None,
+    r.add_argument('--tta', type=_number(int, at_least=0, at_most=64, why=' (each pass predicts every window again)'), default=None,
                    help='test-time augmentation: augmented passes per window, averaged with a plain one (default: what `train` '
                         'reported the accuracy with; 0: none)')
     g = sub.add_parser('tag', help='the AudioSet labels of audio files of any length, with a pretrained model, no training',
@@ -524,13 +551,8 @@ def tag_paths(paths, top=5, arch='mn04_as', timeline=False, window=10., hop=None
                      value_name='label').assign(
             probability=df.melt(id_vars=['file', 'start', 'end'], value_vars=[f'probability_{r + 1}' for r in range(top)])['value'].values,
             rank=lambda d: d['rank'].str.split('_').str[1].astype(int)).sort_values(['file', 'start', 'rank'], kind='stable')
-    if csv is not None: df.to_csv(csv, index=False)
+    if csv is not None: _save_csv(df, csv)
     return df.reset_index(drop=True)
-
-def _check_csv(csv):
-    "A CSV output path whose folder exists, checked before any work"
-    if csv is not None and not Path(csv).absolute().parent.is_dir():
-        raise CLIError(f'--csv: the folder of {csv} does not exist')
 
 def _tag(a):
     df = tag_paths(a.paths, top=a.top, arch=a.arch, timeline=a.timeline, window=a.window, hop=a.hop, csv=a.csv)
@@ -559,6 +581,8 @@ def main(argv=None):
         hint = ' (--skip-bad-files skips such files and lists them)' if args.command == 'train' else ''
         return _fail(prog, CLIError(f'{e}{hint}', status=1))
     except WeightsError as e: return _fail(prog, CLIError(str(e), status=1))   # pretrained weights offline: its URL and where to put the file
+    except OSError as e:   # writing an output: no space left, no permission
+        return _fail(prog, CLIError(f'{e.filename}: {e.strerror}' if e.filename and e.strerror else str(e), status=1))
     return 0
 
 def _fail(prog, e):

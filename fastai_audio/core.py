@@ -146,6 +146,10 @@ def _check_not_truncated(fn, fd, size, f):
 # %% ../nbs/00_core.ipynb #e053b9ff
 _FD_OPEN = os.name != 'nt'   # Windows' C runtimes do not share descriptors: libsndfile opens the path there
 
+def _sf_info(fn):
+    "libsndfile's header of `fn`, named by its bytes where names are bytes (soundfile would encode a `str` as strict UTF-8, and fail on other names)"
+    return sf.info(os.fsencode(fn) if _FD_OPEN else str(fn))
+
 def _open(fn, fd):
     "libsndfile's reader of `fn`, open as `fd`"
     try: f = sf.SoundFile(fd, closefd=False) if _FD_OPEN else sf.SoundFile(str(fn))

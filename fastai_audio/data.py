@@ -27,7 +27,7 @@ from fastai.data.block import TransformBlock, DataBlock, CategoryBlock, MultiCat
 from fastai.data.transforms import (Transform, ColReader, ColSplitter, RandomSplitter, GrandparentSplitter,
                                     FuncSplitter, RegexLabeller, parent_label, using_attr, IndexSplitter)
 from fastai.vision.augment import RandTransform
-from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files, MAX_SAMPLE, MAX_DECODED_BYTES, _refuse_unknown, _resampled_len
+from .core import AudioTensor, AudioLoadError, load_audio, get_audio_files, MAX_SAMPLE, MAX_DECODED_BYTES, _refuse_unknown, _resampled_len, _sf_info
 from .spectrogram import MelSpectrogram, SpecNormalize
 
 # %% ../nbs/04_data.ipynb #df13adf8
@@ -243,7 +243,7 @@ def _headers(files):
     res = []
     for f in files:
         try:
-            if stat.S_ISREG(os.stat(f).st_mode): res.append((f, sf.info(str(f))))
+            if stat.S_ISREG(os.stat(f).st_mode): res.append((f, _sf_info(f)))
         except Exception: pass  # unreadable files are reported when they are loaded
     return res
 
@@ -320,7 +320,7 @@ class AudioLoader(Transform):
         "(file rate, frames) of `fn` if it decodes to more than `min_bytes` here and can be read span by span (a regular file that seeks, of known length); else None"
         try:
             if not stat.S_ISREG(os.stat(fn).st_mode): return None
-            info = sf.info(str(fn))
+            info = _sf_info(fn)
         except Exception: return None   # loading it whole says why
         if info.format == 'MP3' or not 0 < info.frames < 2**62 or info.samplerate <= 0: return None   # MP3 lengths are estimates
         if not self.mono and getattr(self, 'n_channels', None) not in (None, info.channels): return None   # loading it whole refuses it, naming it

@@ -26,7 +26,7 @@ def _check_args(hop, bs):
     "Refuse a `bs` that is not a positive integer and a `hop` that is not a finite number of seconds > 0"
     if isinstance(bs, bool) or not isinstance(bs, (int, np.integer)) or bs <= 0: raise ValueError(f'bs must be a positive integer, got {bs!r}')
     if hop is None: return
-    try: ok = math.isfinite(hop) and hop > 0
+    try: ok = not isinstance(hop, bool) and math.isfinite(hop) and hop > 0
     except TypeError: ok = False
     if not ok: raise ValueError(f'hop must be a finite number of seconds > 0, got {hop!r}')
 
@@ -35,9 +35,9 @@ def _window_starts(N, n, hop):
     if n is None or N <= n: return [0], 1
     r = range(0, N - n + 1, hop)
     if r[-1] + n == N: return r, len(r)
-    # the last window ends with the clip: moved there when it is less than half a hop short, so that the tail is
-    # not counted twice by a near-copy of the window before it; else added
-    r = r[:-1] if N - n - r[-1] < hop / 2 else r
+    # a last window ends with the clip. It replaces the regular window before it when that one is less than half a hop
+    # short and the window before that still reaches it, so that a few samples do not count twice and none goes unseen
+    if N - n - r[-1] < hop / 2 and len(r) > 1 and r[-2] + n >= N - n: r = r[:-1]
     return itertools.chain(r, [N - n]), len(r) + 1
 
 def _gather(x, starts, n):
@@ -87,7 +87,11 @@ def _input_set(self:AudioLearner, items, rm_type_tfms=None):
 def _to_training_rate(x, loader, sr):
     "The clip `x` (an `AudioTensor`) at the training rate `sr` and channels, as the loader would have loaded it"
     if x.sr is None: raise ValueError(f'this AudioTensor has no sample rate: give it sr=... (the model was trained at {sr} Hz)')
+    if x.ndim not in (1, 2): raise ValueError(f'this AudioTensor has shape {tuple(x.shape)}: a clip is (channels, samples) or (samples,)')
+    if not x.shape[-1]: raise ValueError('this AudioTensor holds no samples')
+    if not torch.isfinite(x).all(): raise ValueError('this AudioTensor contains NaN or infinite samples')   # as a file would be refused
     y = x.as_subclass(Tensor).float()
+    if y.ndim == 1: y = y[None]   # one channel
     if loader is not None and loader.mono and y.shape[0] > 1: y = y.mean(0, keepdim=True)
     nch = getattr(loader, 'n_channels', None)
     if loader is not None and not loader.mono and nch is not None and y.shape[0] != nch:
@@ -110,7 +114,7 @@ def _item_windows(self:AudioLearner, ds, i, item, hop, bs):
         sr = loader.sr or file_sr
         N = _resampled_len(frames, file_sr, sr)
     n = _window_len(self.dls, sr)
-    step = n if hop is None else max(round(hop * sr), 1)
+    step = n if hop is None else max(round(min(hop * sr, N)), 1)   # a hop longer than the file is one window (and no overflow)
     starts, _ = _window_starts(N, n, step)
     span = n or N
     group = []
@@ -142,7 +146,7 @@ def _tta_preds(self, dl=None, tta=4, beta=.25, seed=0):
     "`(probabilities, targets)` of `dl` (the validation set by default): fastai's `tta` with `tta` augmented passes drawn from `seed`; one plain pass if `tta=0`"
     _check_tta(tta)
     dl = self.dls.valid if dl is None else dl
-    with self.no_bar():
+    with self.no_bar(), self.no_logging():   # fastai's `tta` would print an epoch table's header
         if not tta: return self.get_preds(dl=dl)[:2]
         with _fixed_rng(seed): return self.tta(dl=dl, n=tta, beta=beta)
 
@@ -179,6 +183,20 @@ def _decode(self:AudioLearner, probs):
     idx = getattr(self.loss_func, 'decodes', lambda o: o)(probs[None])[0]
     return self.dls.valid_ds.tls[self.dls.n_inp].decode(idx), idx
 
+_OUTPUT_COLUMNS = ('file', 'start', 'end', 'label', 'probability')   # the columns of prediction tables besides the classes'
+
+def _class_columns(vocab):
+    "The class names, as the columns of their probabilities; a ValueError for one named as another column of a prediction table"
+    cols = [str(v) for v in vocab]
+    clash = [c for c in cols if c in _OUTPUT_COLUMNS]
+    if clash: raise ValueError(f"the model has a class named {clash[0]!r}, the name of another column of prediction tables "
+                               f"({', '.join(_OUTPUT_COLUMNS)}), so a table would be ambiguous: rename the class and train again (`learn.predict` takes it as it is)")
+    return cols
+
+def _write_csv(df, fname):
+    "`df` to the CSV file `fname`; a file name that is not UTF-8 (a raw byte in a Linux name) is written as its bytes, as Python read them"
+    df.to_csv(fname, index=False, errors='surrogateescape')
+
 # %% ../nbs/07_inference.ipynb #e66c3fed
 def _predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64, tta=0):
     "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed)"
@@ -197,10 +215,11 @@ def _reduced(r, reduce):
 # %% ../nbs/07_inference.ipynb #2e2f0d1f
 def _predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None, tta=0):
     "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class"
+    cols = _class_columns(self.dls.vocab)
     probs, spans = self._window_probs([item], hop, bs, rm_type_tfms, tta=tta)[0]
     df = pd.DataFrame(spans, columns=['start', 'end'])
     df['label'] = [str(self._decode(p)[0]) for p in probs]
-    return df.join(pd.DataFrame(probs.numpy(), columns=[str(v) for v in self.dls.vocab]))
+    return df.join(pd.DataFrame(probs.numpy(), columns=cols))
 
 # %% ../nbs/07_inference.ipynb #50fe384b
 @patch
@@ -212,11 +231,12 @@ def _file_probs(self:AudioLearner, items, hop=None, reduce='mean', bs=64, tta=0)
 
 def _predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0):
     "DataFrame of `items` (files of any length): file, label, probability of every class; saved to CSV `fname` if given"
-    items = list(items)
+    items = [items] if isinstance(items, (str, Path)) else list(items)   # one file name, not its characters
+    cols = _class_columns(self.dls.vocab)
     probs = self._file_probs(items, hop, reduce, bs, tta)
     df = pd.DataFrame({'file': [str(o) for o in items], 'label': [str(self._decode(p)[0]) for p in probs]})
-    df = pd.concat([df, pd.DataFrame(probs.numpy(), columns=[str(v) for v in self.dls.vocab])], axis=1)
-    if fname is not None: df.to_csv(fname, index=False)
+    df = pd.concat([df, pd.DataFrame(probs.numpy(), columns=cols)], axis=1)
+    if fname is not None: _write_csv(df, fname)
     return df
 
 # %% ../nbs/07_inference.ipynb #491f0476
