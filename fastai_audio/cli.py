@@ -411,18 +411,37 @@ def _save_csv(df, csv):
     try: _write_csv(df, csv)
     except OSError as e: raise CLIError(f'--csv: could not write {csv}: {e.strerror or e}', status=1) from None
 
-def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean', bs=64, tta=None):
-    "Predict the audio `paths` (files or folders) with the learner exported to `model`, with `tta` augmented passes (by default as `train` measured it); a DataFrame, saved to `csv` if given"
+def _timelines(learn, files, hop, bs, tta, skip_bad):
+    "The window rows of every file of `files`, and {file: reason} of those that could not be read (with `skip_bad`; else the error is raised)"
+    from fastai_audio.core import AudioLoadError
+    rows, skipped = [], {}
+    for f in files:
+        try: rows.append(learn.predict_timeline(f, hop=hop, bs=bs, tta=tta).assign(file=str(f)))
+        except AudioLoadError as e:
+            if not skip_bad: raise
+            skipped[str(f)] = e.reason or str(e)
+    return (pd.concat(rows, ignore_index=True) if rows else None), skipped
+
+def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean', bs=64, tta=None, skip_bad=False):
+    "Predict the audio `paths` (files or folders) with the learner exported to `model`, with `tta` augmented passes (by default as `train` measured it); a DataFrame, saved to `csv` if given; with `skip_bad`, unreadable files are left out and listed in `df.attrs['skipped']`"
     from fastai_audio.inference import _class_columns
     _check_csv(csv)
     learn, files = _load_audio_learner(model), _audio_files(paths)
     try: _class_columns(learn.dls.vocab)   # a class named as a column of the table: refused before any work
     except ValueError as e: raise CLIError(str(e), status=1) from None
     tta = getattr(learn, 'predict_tta', 0) if tta is None else tta
-    if timeline: df = pd.concat([learn.predict_timeline(f, hop=hop, bs=bs, tta=tta).assign(file=str(f)) for f in files], ignore_index=True)
-    else: df = learn.predict_files(files, hop=hop, reduce=reduce, bs=bs, tta=tta)
+    if timeline: df, skipped = _timelines(learn, files, hop, bs, tta, skip_bad)
+    else:
+        with warnings.catch_warnings():   # the caller lists the skipped files, one per line
+            warnings.filterwarnings('ignore', message='.* files could not be read and are not in the table')
+            df = learn.predict_files(files, hop=hop, reduce=reduce, bs=bs, tta=tta, on_error='skip' if skip_bad else 'raise')
+        skipped = df.attrs['skipped']
+    if files and len(skipped) == len(files):
+        f, why = next(iter(skipped.items()))
+        raise CLIError(f'none of the {len(files)} audio files could be read, e.g. {f}: {why}', status=1)
     df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
     df = df[['file'] + [c for c in df.columns if c != 'file']]
+    df.attrs['skipped'] = skipped
     if csv is not None: _save_csv(df, csv)
     return df
 
@@ -500,6 +519,7 @@ def _parser():
     r.add_argument('--tta', type=_number(int, at_least=0, at_most=64, why=' (each pass predicts every window again)'), default=None,
                    help='test-time augmentation: augmented passes per window, averaged with a plain one (default: what `train` '
                         'reported the accuracy with; 0: none)')
+    r.add_argument('--skip-bad-files', action='store_true', help='leave out files that cannot be read and list them on stderr, instead of stopping at the first')
     g = sub.add_parser('tag', help='the AudioSet labels of audio files of any length, with a pretrained model, no training',
                        description='Print the top AudioSet labels (of 527) that a pretrained audio model hears in each file, best first, '
                                    'one line per label with its probability. Files longer than --window seconds are taken window by '
@@ -531,7 +551,8 @@ def _train(a):
 
 def _predict(a):
     _check_csv(a.csv)
-    df = predict_paths(a.model, a.paths, csv=a.csv, timeline=a.timeline, hop=a.hop, reduce=a.reduce, tta=a.tta)
+    df = predict_paths(a.model, a.paths, csv=a.csv, timeline=a.timeline, hop=a.hop, reduce=a.reduce, tta=a.tta, skip_bad=a.skip_bad_files)
+    for fn, why in df.attrs['skipped'].items(): print(f'skipped {fn}: {why}', file=sys.stderr)   # stdout is the table
     cols = ['file', 'start', 'end', 'label', 'probability'] if a.timeline else ['file', 'label', 'probability']
     print(df[cols].to_string(index=False, float_format=lambda v: f'{v:.3f}'))
     if a.csv is not None: print(f'wrote {a.csv}')
@@ -578,7 +599,7 @@ def main(argv=None):
             _COMMANDS[args.command](args)
     except CLIError as e: return _fail(prog, e)
     except AudioLoadError as e:
-        hint = ' (--skip-bad-files skips such files and lists them)' if args.command == 'train' else ''
+        hint = ' (--skip-bad-files skips such files and lists them)' if args.command in ('train', 'predict') else ''
         return _fail(prog, CLIError(f'{e}{hint}', status=1))
     except WeightsError as e: return _fail(prog, CLIError(str(e), status=1))   # pretrained weights offline: its URL and where to put the file
     except OSError as e:   # writing an output: no space left, no permission

@@ -15,7 +15,7 @@ from torch import nn, Tensor
 from fastcore.basics import patch, first
 from fastcore.foundation import L
 from fastai.data.core import test_set, Pipeline
-from .core import AudioTensor, _resample, _resampled_len
+from .core import AudioTensor, AudioLoadError, _resample, _resampled_len
 from .data import AudioLoader, AudioDL, audio_settings
 from .learner import AudioLearner
 
@@ -151,8 +151,8 @@ def _tta_preds(self, dl=None, tta=4, beta=.25, seed=0):
         with _fixed_rng(seed): return self.tta(dl=dl, n=tta, beta=beta)
 
 @patch
-def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, keep=True, tta=0):
-    "For each item: the class probabilities of its windows (W, c) and their (start, end) in seconds; or, without `keep`, their sum, max and count"
+def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, keep=True, tta=0, skipped=None):
+    "For each item: the class probabilities of its windows (W, c) and their (start, end) in seconds; or, without `keep`, their sum, max and count. Given a dict `skipped`, an unreadable item's index and reason go there instead of raising"
     _check_args(hop, bs); _check_tta(tta)
     if not len(items): return []
     ds = self._input_set(items, rm_type_tfms)
@@ -170,9 +170,14 @@ def _window_probs(self:AudioLearner, items, hop=None, bs=64, rm_type_tfms=None, 
             r['max'] = p.amax(0) if r['max'] is None else torch.maximum(r['max'], p.amax(0))
         pending.clear()
     for i, item in enumerate(items):
-        for sr, n, N, starts, w in self._item_windows(ds, i, item, hop, bs):
-            if sum(len(ws) for _, _, ws in pending) + len(w) > bs: flush()
-            pending.append((i, [(s / sr, min(s + (n or N), N) / sr) for s in starts], list(w)))
+        try:
+            for sr, n, N, starts, w in self._item_windows(ds, i, item, hop, bs):
+                if sum(len(ws) for _, _, ws in pending) + len(w) > bs: flush()
+                pending.append((i, [(s / sr, min(s + (n or N), N) / sr) for s in starts], list(w)))
+        except AudioLoadError as e:
+            if skipped is None: raise
+            skipped[i] = e.reason or str(e)   # a long file can break halfway: what was read of it is left out too
+            pending[:] = [p for p in pending if p[0] != i]
     if pending: flush()
     if keep: return [(torch.cat(r['probs']), r['spans']) for r in res]
     return res
@@ -223,19 +228,28 @@ def _predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None, tta=0):
 
 # %% ../nbs/07_inference.ipynb #50fe384b
 @patch
-def _file_probs(self:AudioLearner, items, hop=None, reduce='mean', bs=64, tta=0):
-    "Class probabilities (len(items), c) of `items`: their window probabilities, reduced"
+def _file_probs(self:AudioLearner, items, hop=None, reduce='mean', bs=64, tta=0, skipped=None):
+    "Class probabilities (len(items), c) of `items`: their window probabilities, reduced; the items put in the dict `skipped` (if given) left out"
     _reduce(torch.zeros(1, 1), reduce)
-    rs = self._window_probs(items, hop, bs, keep=False, tta=tta)
+    rs = self._window_probs(items, hop, bs, keep=False, tta=tta, skipped=skipped)
+    rs = [r for i, r in enumerate(rs) if not skipped or i not in skipped]
     return torch.stack([_reduced(r, reduce) for r in rs]) if rs else torch.zeros(0, len(self.dls.vocab))
 
-def _predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0):
+def _predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0, on_error='raise'):
     "DataFrame of `items` (files of any length): file, label, probability of every class; saved to CSV `fname` if given"
+    if on_error not in ('raise', 'skip'): raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     items = [items] if isinstance(items, (str, Path)) else list(items)   # one file name, not its characters
     cols = _class_columns(self.dls.vocab)
-    probs = self._file_probs(items, hop, reduce, bs, tta)
-    df = pd.DataFrame({'file': [str(o) for o in items], 'label': [str(self._decode(p)[0]) for p in probs]})
+    skipped = {} if on_error == 'skip' else None
+    probs = self._file_probs(items, hop, reduce, bs, tta, skipped=skipped)
+    kept = [o for i, o in enumerate(items) if not skipped or i not in skipped]
+    df = pd.DataFrame({'file': [str(o) for o in kept], 'label': [str(self._decode(p)[0]) for p in probs]})
     df = pd.concat([df, pd.DataFrame(probs.numpy(), columns=cols)], axis=1)
+    df.attrs['skipped'] = {str(items[i]): why for i, why in (skipped or {}).items()}
+    if skipped:
+        (i, why), = list(skipped.items())[:1]
+        warnings.warn(f"{len(skipped)} of {len(items)} files could not be read and are not in the table, e.g. {items[i]}: {why} "
+                      "(df.attrs['skipped'] lists them)")
     if fname is not None: _write_csv(df, fname)
     return df
 

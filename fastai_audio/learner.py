@@ -37,10 +37,10 @@ class AudioLearner(Learner):
         from fastai_audio import inference
         return inference._tta_preds(self, dl, tta, beta, seed)
 
-    def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0):
-        "DataFrame of `items` (files of any length): file, label, probability of every class (`tta`: augmented passes); saved to CSV `fname` if given"
+    def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0, on_error='raise'):
+        "DataFrame of `items` (files of any length): file, label, probability of every class (`tta`: augmented passes); saved to CSV `fname` if given; `on_error='skip'` leaves unreadable files out, listed in `df.attrs['skipped']`"
         from fastai_audio import inference
-        return inference._predict_files(self, items, fname, hop, reduce, bs, tta)
+        return inference._predict_files(self, items, fname, hop, reduce, bs, tta, on_error)
 
 # %% ../nbs/05_learner.ipynb #09f5f462
 def _first_conv(model):
