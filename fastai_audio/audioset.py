@@ -12,7 +12,7 @@ from torch import Tensor
 from fastai.data.core import Pipeline
 from .core import AudioTensor, load_audio
 from .models import get_arch, audioset_labels
-from .inference import _windows
+from .inference import _windows, _hop_samples
 
 # %% ../nbs/07a_audioset.ipynb #0c3100cb
 class AudioTagger:
@@ -37,7 +37,7 @@ class AudioTagger:
         if x.sr != self.sr: raise ValueError(f'{self.arch.name} needs {self.sr} Hz audio, got {x.sr} Hz: load it with sr={self.sr}')
         if x.nchannels != 1: x = AudioTensor(x.mean(0, keepdim=True), sr=x.sr)
         n = round(self.window * self.sr)
-        wins, starts = _windows(x, n, max(1, round(min(self.hop * self.sr, x.nsamples))))   # a hop past the end: no overflow
+        wins, starts = _windows(x, n, _hop_samples(self.hop, self.sr, x.nsamples))
         probs, embs = [], []
         for b in torch.split(wins.as_subclass(Tensor), self.bs):
             S = self.front_end(AudioTensor(b.to(self.device), sr=self.sr)).as_subclass(Tensor)

@@ -550,7 +550,6 @@ def _train(a):
     _print_files(files)
 
 def _predict(a):
-    _check_csv(a.csv)
     df = predict_paths(a.model, a.paths, csv=a.csv, timeline=a.timeline, hop=a.hop, reduce=a.reduce, tta=a.tta, skip_bad=a.skip_bad_files)
     for fn, why in df.attrs['skipped'].items(): print(f'skipped {fn}: {why}', file=sys.stderr)   # stdout is the table
     cols = ['file', 'start', 'end', 'label', 'probability'] if a.timeline else ['file', 'label', 'probability']

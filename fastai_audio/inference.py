@@ -40,6 +40,10 @@ def _window_starts(N, n, hop):
     if N - n - r[-1] < hop / 2 and len(r) > 1 and r[-2] + n >= N - n: r = r[:-1]
     return itertools.chain(r, [N - n]), len(r) + 1
 
+def _hop_samples(hop, sr, N):
+    "`hop` seconds at `sr` as a step of at least one sample; a hop past the end of `N` samples is one window (and no overflow)"
+    return max(round(min(hop * sr, N)), 1)
+
 def _gather(x, starts, n):
     "The windows (W, C, `n`) of clip `x` (C, N) that start at `starts`, by one indexing op (no loop over the windows)"
     idx = torch.as_tensor(starts, device=x.device)[:, None] + torch.arange(n, device=x.device)
@@ -114,7 +118,7 @@ def _item_windows(self:AudioLearner, ds, i, item, hop, bs):
         sr = loader.sr or file_sr
         N = _resampled_len(frames, file_sr, sr)
     n = _window_len(self.dls, sr)
-    step = n if hop is None else max(round(min(hop * sr, N)), 1)   # a hop longer than the file is one window (and no overflow)
+    step = n if hop is None else _hop_samples(hop, sr, N)
     starts, _ = _window_starts(N, n, step)
     span = n or N
     group = []
