@@ -9,7 +9,9 @@ from .models import *
 from .recipes import *
 from .learner import *
 from .interpret import *
+from .windows import *
 from .inference import *
+from .export import *
 from .audioset import *
 from .datasets import *
 from .distributed import *

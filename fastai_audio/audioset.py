@@ -12,7 +12,7 @@ from torch import Tensor
 from fastai.data.core import Pipeline
 from .core import AudioTensor, load_audio
 from .models import get_arch, audioset_labels
-from .inference import _windows, _hop_samples
+from .windows import clip_windows, hop_samples, window_spans
 
 # %% ../nbs/07a_audioset.ipynb #0c3100cb
 class AudioTagger:
@@ -37,14 +37,14 @@ class AudioTagger:
         if x.sr != self.sr: raise ValueError(f'{self.arch.name} needs {self.sr} Hz audio, got {x.sr} Hz: load it with sr={self.sr}')
         if x.nchannels != 1: x = AudioTensor(x.mean(0, keepdim=True), sr=x.sr)
         n = round(self.window * self.sr)
-        wins, starts = _windows(x, n, _hop_samples(self.hop, self.sr, x.nsamples))
+        wins, starts = clip_windows(x, n, hop_samples(self.hop, self.sr, x.nsamples))
         probs, embs = [], []
         for b in torch.split(wins.as_subclass(Tensor), self.bs):
             S = self.front_end(AudioTensor(b.to(self.device), sr=self.sr)).as_subclass(Tensor)
             feats = self.model.features(S)
             probs.append(torch.sigmoid(self.model.classifier(feats)).float().cpu())
             embs.append(feats.mean((2, 3)).float().cpu())
-        spans = [(s / self.sr, min(s + n, x.nsamples) / self.sr) for s in starts]
+        spans = window_spans(starts, n, x.nsamples, self.sr)
         return torch.cat(probs), torch.cat(embs), spans
 
     def probs(self, fn, reduce='max'):

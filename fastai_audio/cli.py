@@ -38,7 +38,7 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0):
     "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes) and the epoch table `history` in `out`"
     import matplotlib.pyplot as plt
     from fastai.interpret import ClassificationInterpretation
-    from fastai_audio.inference import save_weights, export_waveform_model
+    from fastai_audio.export import save_weights, export_waveform_model
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
     files, started = {}, []   # `started`: each file this call began to write, removed again if a later one fails
@@ -272,11 +272,11 @@ def _labels(data, labels, files):
         arg = _read_labels_csv(csv, data)
         label_of = dict(zip((Path(os.path.normpath(data/f)) for f in arg.iloc[:, 0]), arg.iloc[:, 1]))
     else: raise CLIError(f"--labels must be 'folder', 're:PATTERN' or 'csv:FILE', got {labels!r}")
-    from fastai_audio.inference import _OUTPUT_COLUMNS
+    from fastai_audio.inference import RESERVED_COLUMNS
     classes = set(label_of.values())
-    named_as_column = sorted(classes & set(_OUTPUT_COLUMNS))
+    named_as_column = sorted(classes & set(RESERVED_COLUMNS))
     if named_as_column: raise CLIError(f'--labels {labels}: a class is named {named_as_column[0]!r}, like a column of the predictions '
-                                       f"({', '.join(_OUTPUT_COLUMNS)}); rename it", status=1)
+                                       f"({', '.join(RESERVED_COLUMNS)}); rename it", status=1)
     if len(classes) < 2: raise CLIError(f'--labels {labels}: every file has the label {classes.pop()!r}; a classifier needs two classes or more')
     return kind, arg, label_of
 
@@ -407,8 +407,8 @@ def _check_csv(csv):
 
 def _save_csv(df, csv):
     "Write the table `df` to `--csv`; a failure (no space left, no permission) is a one-line `CLIError`"
-    from fastai_audio.inference import _write_csv
-    try: _write_csv(df, csv)
+    from fastai_audio.inference import write_table
+    try: write_table(df, csv)
     except OSError as e: raise CLIError(f'--csv: could not write {csv}: {e.strerror or e}', status=1) from None
 
 def _timelines(learn, files, hop, bs, tta, skip_bad):
@@ -424,10 +424,10 @@ def _timelines(learn, files, hop, bs, tta, skip_bad):
 
 def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean', bs=64, tta=None, skip_bad=False):
     "Predict the audio `paths` (files or folders) with the learner exported to `model`, with `tta` augmented passes (by default as `train` measured it); a DataFrame, saved to `csv` if given; with `skip_bad`, unreadable files are left out and listed in `df.attrs['skipped']`"
-    from fastai_audio.inference import _class_columns
+    from fastai_audio.inference import class_columns
     _check_csv(csv)
     learn, files = _load_audio_learner(model), _audio_files(paths)
-    try: _class_columns(learn.dls.vocab)   # a class named as a column of the table: refused before any work
+    try: class_columns(learn.dls.vocab)   # a class named as a column of the table: refused before any work
     except ValueError as e: raise CLIError(str(e), status=1) from None
     tta = getattr(learn, 'predict_tta', 0) if tta is None else tta
     if timeline: df, skipped = _timelines(learn, files, hop, bs, tta, skip_bad)

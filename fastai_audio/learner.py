@@ -17,30 +17,31 @@ from fastai.learner import Learner
 from fastai.vision.learner import vision_learner, default_split
 from fastai.vision.models import resnet18
 from .core import AudioTensor, _refuse_unknown
-from .models import AudioArch, AudioNet, WeightsError, get_arch
+from .models import AudioArch, AudioNet, WeightsError, get_arch, match_labels
+from . import inference
 
 # %% ../nbs/05_learner.ipynb #af933149
 class AudioLearner(Learner):
     "A fastai `Learner` for audio, made by `audio_learner`: it predicts files of any length, in sliding windows"
-    def predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64, tta=0):
-        "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed), with `tta` augmented passes"
-        from fastai_audio import inference
-        return inference._predict(self, item, rm_type_tfms, with_input, hop, reduce, bs, tta)
+    predict_tta = 0   # test-time augmented passes the prediction methods make by default (`fastai_audio train` sets the recipe's)
 
-    def predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None, tta=0):
-        "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class (`tta`: augmented passes)"
-        from fastai_audio import inference
-        return inference._predict_timeline(self, item, hop, bs, rm_type_tfms, tta)
+    def _tta(self, tta): return self.predict_tta if tta is None else tta
+
+    def predict(self, item, rm_type_tfms=None, with_input=False, hop=None, reduce='mean', bs=64, tta=None):
+        "`(label, index, probabilities)` for `item`, a file of any length: windows every `hop` seconds, probabilities averaged (or maxed), with `tta` augmented passes (default: `predict_tta`)"
+        return inference.predict_item(self, item, rm_type_tfms, with_input, hop, reduce, bs, self._tta(tta))
+
+    def predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None, tta=None):
+        "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class (`tta`: augmented passes, default `predict_tta`)"
+        return inference.predict_timeline(self, item, hop, bs, rm_type_tfms, self._tta(tta))
 
     def tta_preds(self, dl=None, tta=4, beta=.25, seed=0):
         "`(probabilities, targets)` of `dl` (the validation set by default): fastai's `tta` with `tta` augmented passes drawn from `seed`; one plain pass if `tta=0`"
-        from fastai_audio import inference
-        return inference._tta_preds(self, dl, tta, beta, seed)
+        return inference.tta_preds(self, dl, tta, beta, seed)
 
-    def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=0, on_error='raise'):
-        "DataFrame of `items` (files of any length): file, label, probability of every class (`tta`: augmented passes); saved to CSV `fname` if given; `on_error='skip'` leaves unreadable files out, listed in `df.attrs['skipped']`"
-        from fastai_audio import inference
-        return inference._predict_files(self, items, fname, hop, reduce, bs, tta, on_error)
+    def predict_files(self, items, fname=None, hop=None, reduce='mean', bs=64, tta=None, on_error='raise'):
+        "DataFrame of `items` (files of any length): file, label, probability of every class (`tta`: augmented passes, default `predict_tta`); saved to CSV `fname` if given; `on_error='skip'` leaves unreadable files out, listed in `df.attrs['skipped']`"
+        return inference.predict_files(self, items, fname, hop, reduce, bs, self._tta(tta), on_error)
 
 # %% ../nbs/05_learner.ipynb #09f5f462
 def _first_conv(model):
@@ -105,9 +106,11 @@ def _waveform_learner(dls, spec, n_in, n_out, pretrained, **kwargs):
                          "model (arch=None or 'audionet' for AudioNet)")
     if pretrained and not spec.pretrained: raise ValueError(f'there are no pretrained weights for {spec.name}: use pretrained=False')
     learn_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in _LEARNER_ARGS}
-    model = spec.create(n_in=n_in, n_out=n_out, **kwargs)
+    pretrained = bool(spec.pretrained if pretrained is None else pretrained)
+    model = spec.model(n_out=n_out, n_in=n_in, pretrained=pretrained, **kwargs)   # a registered waveform model's weights too
     learn = AudioLearner(dls, model, splitter=learn_kw.pop('splitter', spec.splitter or default_split), **learn_kw)
-    learn.arch,learn.n_in,learn.n_out,learn.pretrained = spec.create,n_in,n_out,False
+    if pretrained: learn.freeze()
+    learn.arch,learn.n_in,learn.n_out,learn.pretrained = spec.create,n_in,n_out,pretrained
     return learn
 
 def _check_front_end(xb, spec):
@@ -121,15 +124,23 @@ def _check_front_end(xb, spec):
                              f"AudioBlock(sr=get_arch({spec.name!r}).sr) and use batch_tfms=get_arch({spec.name!r}).front_end() "
                              f"(AudioDataLoaders' factories do both with arch={spec.name!r})")
 
-def _audio_model_learner(dls, spec, xb, n_out, pretrained, **kwargs):
-    "An `AudioLearner` for a spectrogram model of the registry, pretrained on audio: checked front end, body frozen"
+def _head_matches(spec, vocab, pretrained, match_head):
+    "`{class index: pretrained output index}` for the classes of `vocab` that the pretrained head of `spec` has by name"
+    if not (pretrained and match_head and spec.labels is not None and vocab is not None): return {}
+    return match_labels(vocab, spec.labels())
+
+def _audio_model_learner(dls, spec, xb, n_out, pretrained, match_head=True, **kwargs):
+    "An `AudioLearner` for a spectrogram model of the registry, pretrained on audio: checked front end, body frozen, head started from the pretrained outputs of the same classes"
     _refuse_unknown(kwargs, _LEARNER_ARGS, 'audio_learner', f' for {spec.name} (it takes fastai Learner arguments)')
     pretrained = spec.pretrained if pretrained is None else pretrained
     if pretrained: _check_front_end(xb, spec)
-    model = spec.model(n_out=n_out, n_in=xb.shape[1], pretrained=pretrained)
+    vocab = getattr(dls, 'vocab', None)
+    keep = _head_matches(spec, vocab if n_out == len(vocab or []) else None, pretrained, match_head)
+    model = spec.model(n_out=n_out, n_in=xb.shape[1], pretrained=pretrained, keep=keep)
     learn = AudioLearner(dls, model, splitter=kwargs.pop('splitter', spec.splitter or default_split), **kwargs)
     if pretrained: learn.freeze()
     learn.arch,learn.n_in,learn.n_out,learn.pretrained = spec.name,xb.shape[1],n_out,pretrained
+    learn.head_matches = {str(vocab[i]): spec.labels()[j] for i, j in keep.items()}
     return learn
 
 def _warn_image_augs(dls):
@@ -141,14 +152,14 @@ def _warn_image_augs(dls):
                       'on waveforms (recipe_batch_tfms gives a tested set)')
 
 def audio_learner(dls:DataLoaders, arch=None, n_in=None, pretrained=None, first_conv='sum', normalize=False,
-                  n_out=None, precise_bn=True, **kwargs) -> AudioLearner:
+                  n_out=None, precise_bn=True, match_head=True, **kwargs) -> AudioLearner:
     "An `AudioLearner` for `dls` with `arch`: a name of `audio_archs` ('mn04_as', ...), a vision model or timm name, or AudioNet"
     _warn_image_augs(dls)
-    learn = _build_learner(dls, arch, n_in, pretrained, first_conv, normalize, n_out, **kwargs)
+    learn = _build_learner(dls, arch, n_in, pretrained, first_conv, normalize, n_out, match_head, **kwargs)
     if precise_bn and _batchnorms(learn.model): learn.add_cb(PreciseBN())
     return learn
 
-def _build_learner(dls, arch, n_in, pretrained, first_conv, normalize, n_out, **kwargs):
+def _build_learner(dls, arch, n_in, pretrained, first_conv, normalize, n_out, match_head, **kwargs):
     "The `AudioLearner` of `audio_learner`, for the kind of batch `dls` makes"
     xb = dls.one_batch()[0]
     if n_in is None: n_in = xb.shape[1]
@@ -158,7 +169,7 @@ def _build_learner(dls, arch, n_in, pretrained, first_conv, normalize, n_out, **
     if spec.input == 'waveform':
         raise ValueError(f'{spec.name} takes raw waveforms (B, C, N) but the batches are spectrograms: leave the spectrogram '
                          'transform out of `batch_tfms`, or use an image model such as resnet18')
-    if spec.family != 'image': return _audio_model_learner(dls, spec, xb, n_out, pretrained, **kwargs)
+    if spec.family != 'image': return _audio_model_learner(dls, spec, xb, n_out, pretrained, match_head, **kwargs)
     pretrained = pretrained is None or pretrained
     # fastai builds the 3-channel model (weights, body, head, splits, frozen body); then the first conv gets `n_in` channels
     # a name goes to fastai as it is (timm's models by name); a model function as the registry resolved it

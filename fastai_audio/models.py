@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['audio_archs', 'AUDIOSET_LABELS', 'EfficientATNet', 'WeightsError', 'Download', 'download_checked', 'AudioArch',
-           'load_checkpoint', 'register_arch', 'get_arch', 'audioset_labels', 'efficientat_splitter', 'AudioNet']
+           'load_checkpoint', 'register_arch', 'get_arch', 'audioset_labels', 'efficientat_splitter', 'match_labels',
+           'AudioNet']
 
 # %% ../nbs/04a_models.ipynb #b5f21b74
-import csv, difflib, hashlib, os, urllib.error, urllib.request
+import csv, difflib, hashlib, os, re, urllib.error, urllib.request
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -94,11 +95,15 @@ class EfficientATNet(nn.Module):
         "The pooled features (B, channels of the last layer) of spectrograms `x`: an embedding for similarity or few-shot use"
         return self.features(x).mean((2, 3))
 
-    def replace_head(self, n_out):
-        "Replace the output layer by a new one with `n_out` outputs; the hidden layer of the head keeps its weights"
+    def replace_head(self, n_out, keep=None):
+        "Replace the output layer by one with `n_out` outputs; the hidden layer of the head keeps its weights, and new output `i` starts as old output `keep[i]`"
         old = self.classifier[-1]
-        self.classifier[-1] = nn.Linear(old.in_features, n_out).to(old.weight.device)
-        nn.init.normal_(self.classifier[-1].weight, 0, .01); nn.init.zeros_(self.classifier[-1].bias)
+        new = nn.Linear(old.in_features, n_out).to(old.weight.device)
+        nn.init.normal_(new.weight, 0, .01); nn.init.zeros_(new.bias)
+        if keep:
+            rows, old_rows = map(list, zip(*keep.items()))
+            with torch.no_grad(): new.weight[rows], new.bias[rows] = old.weight[old_rows], old.bias[old_rows]
+        self.classifier[-1] = new
         return self
 
 # %% ../nbs/04a_models.ipynb #b125543b
@@ -167,19 +172,24 @@ class AudioArch:
     splitter: Optional[Callable] = None      # model -> parameter groups, for discriminative learning rates
     family: str = 'audio'              # 'audio', or 'image' for vision CNNs used on spectrograms
     doc: str = ''
+    labels: Optional[Callable] = None        # () -> the names of the pretrained head's outputs, in order
+    convert_state: Optional[Callable] = None # checkpoint state dict -> the state dict of `create`'s model (other key names, ...)
 
     @property
     def pretrained(self): return self.weights is not None
 
-    def model(self, n_out=None, n_in=1, pretrained=None):
-        "The model with `n_out` outputs (the pretrained head's by default), with pretrained weights if `pretrained` (default: if any)"
+    def model(self, n_out=None, n_in=1, pretrained=None, keep=None, **kwargs):
+        "The model with `n_out` outputs (the pretrained head's by default), with pretrained weights if `pretrained` (default: if any); new output `i` starts as pretrained output `keep[i]`"
         pretrained = self.pretrained if pretrained is None else pretrained
         if pretrained and not self.pretrained: raise ValueError(f'{self.name} has no pretrained weights: use pretrained=False')
-        if not pretrained: return self.create(n_in=n_in, n_out=n_out or self.n_pretrained_out or 2)
-        model = self.create(n_in=n_in, n_out=self.n_pretrained_out)
-        model.load_state_dict(load_checkpoint(self.weights), strict=True)
-        if n_out is not None and n_out != self.n_pretrained_out: model.replace_head(n_out)
-        return model
+        if not pretrained: return self.create(n_in=n_in, n_out=n_out or self.n_pretrained_out or 2, **kwargs)
+        model = self.create(n_in=n_in, n_out=self.n_pretrained_out, **kwargs)
+        state = load_checkpoint(self.weights)
+        model.load_state_dict(state if self.convert_state is None else self.convert_state(state), strict=True)
+        if (n_out is None or n_out == self.n_pretrained_out) and not keep: return model
+        if not callable(getattr(model, 'replace_head', None)):
+            raise TypeError(f'{self.name}: a pretrained model whose head is replaced needs a `replace_head(n_out, keep=None)` method')
+        return model.replace_head(n_out or self.n_pretrained_out, keep=keep)
 
     def required_features(self):
         "The spectrogram settings the pretrained weights need, as `AudioSpectrogram` records them"
@@ -266,8 +276,24 @@ def efficientat_splitter(model):
 for _name, (_width, _file, _sha) in _EFFICIENTAT.items():
     register_arch(AudioArch(_name, partial(EfficientATNet, _width), weights=Download(_EFFICIENTAT_RELEASE + _file, _sha, 'MIT'),
                             n_pretrained_out=527, sr=32000, mono=True, front_end=_efficientat_front_end,
-                            splitter=efficientat_splitter,
+                            splitter=efficientat_splitter, labels=audioset_labels,
                             doc=f"EfficientAT MobileNetV3 x{_width:g}, AudioSet-pretrained (mAP 0.{_file.split('_mAP_')[1][:3]})"))
+
+# %% ../nbs/04a_models.ipynb #0db4b04b
+_JOINING_WORDS = {'or', 'and', 'the', 'a', 'an', 'of'}
+
+def _words(name):
+    "The words of a class name as a set: lower case, split at anything not a letter or digit, joining words left out"
+    return frozenset(w for w in re.split(r'[^0-9a-z]+', str(name).lower()) if w and w not in _JOINING_WORDS)
+
+def match_labels(vocab, labels):
+    "`{i: j}`: class `vocab[i]` has the name of pretrained output `labels[j]` (or of one of its comma-separated synonyms)"
+    index = {}
+    for j, label in enumerate(labels):
+        synonyms = [_words(s) for s in str(label).split(',')]
+        for key in synonyms + [frozenset().union(*synonyms)]:
+            if key: index.setdefault(key, j)   # the first output of a name: AudioSet's names are unique
+    return {i: index[_words(v)] for i, v in enumerate(vocab) if _words(v) in index}
 
 # %% ../nbs/04a_models.ipynb #3ea6e1cf
 def AudioNet(n_in=1, n_out=10, nf=128, n_layers=4, ks=80, stride=4, pool=4, standardize=True):
