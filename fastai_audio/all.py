@@ -8,6 +8,7 @@ from .data import *
 from .models import *
 from .recipes import *
 from .learner import *
+from .metrics import *
 from .interpret import *
 from .windows import *
 from .inference import *
