@@ -4,11 +4,15 @@
 
 # %% auto #0
 __all__ = ['n_fft_for', 'recipe_sr', 'hop_for', 'recipe_batch_tfms', 'recipe_lr', 'recipe_epochs', 'recipe_cbs', 'recipe_fit',
-           'recipe_tta', 'typical_duration']
+           'recipe_tta', 'typical_duration', 'Recipe', 'choose_arch', 'plan_recipe']
 
 # %% ../nbs/05a_recipes.ipynb #1caf2ea8
-import math
-from .models import get_arch
+import math, random
+from dataclasses import dataclass, field
+from typing import Optional
+from .core import AudioLoadError
+from .models import AudioArch, WeightsError, get_arch
+from .learner import audio_learner
 
 # %% ../nbs/05a_recipes.ipynb #83837b54
 def n_fft_for(sr, seconds=.064):
@@ -87,3 +91,114 @@ def typical_duration(files, q=.9, n_max=500, max_seconds=10.):
     secs = sorted(info.frames / info.samplerate for _, info in _headers(_files_of(list(files), n_max)))
     if not secs: return None
     return min(max_seconds, math.ceil(secs[min(len(secs) - 1, int(q * len(secs)))] * 10 - 1e-6) / 10)
+
+# %% ../nbs/05a_recipes.ipynb #68795906
+@dataclass
+class Recipe:
+    "Every setting of a training run of the recipe, with the reason each was chosen (`why`)"
+    arch: AudioArch
+    pretrained: bool
+    sr: int
+    duration: float
+    bs: int = 32
+    lr: float = 1e-2
+    epochs: Optional[int] = None   # None until `set_epochs` knows the training set
+    tta: int = 0
+    augment: bool = True
+    why: dict = field(default_factory=dict)
+
+    def batch_tfms(self):
+        "The batch transforms of the recipe for this data and architecture"
+        return recipe_batch_tfms(self.sr, augment=self.augment, spectrogram=self.arch.input != 'waveform',
+                                 arch=self.arch if self.arch.front_end is not None else None, duration=self.duration)
+
+    def cbs(self):
+        "The training callbacks of the recipe (none without augmentation)"
+        return recipe_cbs(self.pretrained) if self.augment else []
+
+    def set_epochs(self, n_train):
+        "The epochs for `n_train` training clips, unless the user fixed them"
+        if self.epochs is None:
+            self.epochs = recipe_epochs(n_train, self.bs, self.pretrained)
+            self.why['epochs'] = f'{n_train} training clips in batches of {self.bs}: ' + _epochs_reason(self.pretrained)
+        return self.epochs
+
+    def learner(self, dls, **kwargs):
+        "The `AudioLearner` of the recipe for `dls`"
+        return audio_learner(dls, self.arch if self.arch.family != 'image' else self.arch.create, pretrained=self.pretrained, **kwargs)
+
+    def fit(self, learn, cbs=()):
+        "Train `learn` as the recipe does: `recipe_fit` with its epochs, rate and callbacks"
+        if self.epochs is None: self.set_epochs(learn.dls.train.n)
+        recipe_fit(learn, self.epochs, self.lr, self.pretrained, cbs=[*self.cbs(), *cbs])
+
+    def __str__(self):
+        rows = [('arch', f'{self.arch.name} ' + ('(pretrained, fine-tuned)' if self.pretrained else '(from scratch)')),
+                ('sr', f'{self.sr} Hz'), ('duration', f'{self.duration:g} s'), ('bs', self.bs), ('lr', f'{self.lr:g}'),
+                ('epochs', 'set by the training set' if self.epochs is None else self.epochs), ('tta', self.tta), ('augment', self.augment)]
+        return '\n'.join(f'{k}: {v}' + (f' ({self.why[k]})' if k in self.why else '') for k, v in rows)
+
+def _epochs_reason(pretrained):
+    return ('at least 150 optimiser steps, 5 to 30 epochs' if pretrained else 'at least 500 optimiser steps, 16 to 50 epochs')
+
+# %% ../nbs/05a_recipes.ipynb #797e51c8
+def choose_arch(files, n=16, seed=0, min_share=.5):
+    "`(arch name, reason)`: 'resnet18' from scratch when speech is what `mn04_as` hears most in at least `min_share` of `n` of `files`, else 'mn04_as'"
+    from fastai_audio.audioset import AudioTagger
+    from fastai_audio.core import AudioLoadError
+    try: tagger = AudioTagger('mn04_as', window=10.)
+    except (WeightsError, OSError) as e: return 'resnet18', f'the pretrained mn04_as could not be loaded ({_first_line(e)}): from scratch'
+    files = list(files)
+    sample = [files[i] for i in sorted(random.Random(seed).sample(range(len(files)), min(n, len(files))))]
+    speech = [i for i, l in enumerate(tagger.labels) if 'speech' in l.lower()]   # Speech, Male speech, man speaking, ...
+    heard = []
+    for f in sample:
+        try: heard.append(int(tagger.probs(f).argmax()) in speech)   # its most likely label
+        except AudioLoadError: continue   # a bad file has no say; training reports it
+    if not heard: return 'mn04_as', 'no file of the sample could be read to listen to: the pretrained model, the default'
+    share = sum(heard) / len(heard)
+    if share >= min_share:
+        return 'resnet18', (f'mn04_as hears speech in {share:.0%} of {len(heard)} sampled files: words and voices are not '
+                            'among its AudioSet classes, and from scratch measured better on spoken words')
+    return 'mn04_as', f'mn04_as hears speech in {share:.0%} of {len(heard)} sampled files: sounds of the kind AudioSet holds, fine-tuned'
+
+def _first_line(e): return (str(e).strip().splitlines() or [''])[0]
+
+# %% ../nbs/05a_recipes.ipynb #f6247ab1
+def _rate_of(files):
+    "The most common sample rate of `files` (`AudioBlock(sr=None)`'s rule), or None if none can be read"
+    from fastai_audio.data import AudioLoader
+    probe = AudioLoader(); probe.setup(files)
+    return probe.sr
+
+def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32, lr=None, epochs=None, augment=True, tta=None):
+    "The `Recipe` of `fastai_audio train` for the audio `files`: what is given is kept, the rest is chosen, each with its reason"
+    files, why = list(files), {}
+    if not files: raise ValueError('plan_recipe needs audio files')
+    if arch is None: arch, why['arch'] = choose_arch(files)
+    spec = get_arch(arch)
+    if pretrained is None:
+        pretrained = spec.family == 'audio' and spec.pretrained
+        if pretrained: why.setdefault('arch', 'AudioSet-pretrained: fine-tuned from its weights')
+    if bs < 2: raise ValueError(f'bs={bs}: BatchNorm needs batches of 2 or more')
+    if tta is not None and (isinstance(tta, bool) or not isinstance(tta, int) or tta < 0): raise ValueError(f'tta={tta!r}: must be an integer >= 0')
+    if tta and not augment: raise ValueError(f'tta={tta} without augmentation: every pass would be the plain one')
+    if spec.front_end is not None:
+        if sr not in (None, spec.sr): raise ValueError(f'sr={sr}: {spec.name} needs audio at {spec.sr} Hz')
+        sr, why['sr'] = spec.sr, f"what {spec.name}'s weights were trained on"
+    elif sr is None:
+        native = _rate_of(files)
+        if native is None: raise AudioLoadError(files[0], f'none of the {len(files)} audio files could be read')
+        sr = recipe_sr(native)
+        why['sr'] = f'the files are at {native} Hz' + (f', resampled to at most {sr} Hz' if sr != native else '')
+    if duration is None:
+        duration = typical_duration(files)
+        if duration is None: raise AudioLoadError(files[0], f'none of the {len(files)} audio files could be read')
+        why['duration'] = "the 90th percentile of the files' durations, at most 10 s"
+    gib = min(bs, len(files)) * duration * sr * 4 / 2**30
+    if gib > 2: raise ValueError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: use a smaller bs, duration or sr')
+    if lr is None: lr, why['lr'] = recipe_lr(spec, pretrained), 'fine-tuning' if pretrained and spec.front_end is not None else 'from scratch'
+    if tta is None:
+        tta = recipe_tta(pretrained) if augment else 0
+        why['tta'] = 'augmented passes help from scratch; a fine-tuned model predicts in one' if augment else 'no augmentation'
+    return Recipe(spec, bool(pretrained), sr, duration, bs, lr, epochs, tta, augment, why)
