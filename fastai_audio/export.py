@@ -16,6 +16,7 @@ from .core import AudioTensor
 from .data import audio_settings
 from .windows import training_sr, window_samples
 from .utils import sha256_file, write_atomic
+from .inference import is_multi_label, label_thresholds
 
 # %% ../nbs/07b_export.ipynb #f24fc454
 def _pad_like_croppad(x: Tensor, n: int, repeat: bool) -> Tensor:
@@ -88,6 +89,10 @@ def _export_onnx(m, x, fname, config):
     prog.model.metadata_props['fastai_audio'] = json.dumps(config)
     prog.save(str(fname))
 
+def _thresholds(learn):
+    "The thresholds a multi-label `learn` predicts with, as a list (None for a single-label one)"
+    return label_thresholds(learn).tolist() if is_multi_label(learn.dls) else None
+
 def export_waveform_model(learn, fname, format='torchscript', sr=None, n_channels=None, n_samples=None):
     "Write `learn` as one module from raw waveforms (B, C, N) at the training rate to class probabilities"
     if format not in ('torchscript', 'onnx'): raise ValueError(f"format must be 'torchscript' or 'onnx', got {format!r}")
@@ -96,6 +101,8 @@ def export_waveform_model(learn, fname, format='torchscript', sr=None, n_channel
     s = audio_settings(learn.dls)
     config = dict(sr=sr, n_channels=n_channels or _n_channels(learn.dls), n_samples=n, vocab=[str(v) for v in learn.dls.vocab],
                   input='waveform (batch, n_channels, samples), float32, at sr Hz', output='probabilities (batch, classes)',
+                  # a multi-label model: a sigmoid per class, and a class is present where its probability reaches its threshold
+                  multi_label=is_multi_label(learn.dls), thresholds=_thresholds(learn),
                   # how training fitted clips to n_samples in validation: CropPad's crop of longer clips, padding of shorter ones
                   crop=s.valid_crop, pad=s.pad)
     m, x = WaveformModel(learn, sr, n=n if s.crop is not None else None, pad=config['pad']), torch.randn(2, config['n_channels'], n)
@@ -117,7 +124,8 @@ def learner_config(learn):
     n = window_samples(learn.dls, sr)
     return dict(vocab=[str(v) for v in learn.dls.vocab], arch=getattr(learn.arch, '__name__', str(learn.arch)),
                 n_in=learn.n_in, sr=sr, duration=None if n is None else n / sr,
-                batch_tfms=[{'name': type(t).__name__, **_settings(t)} for t in learn.dls.after_batch.fs if t.split_idx != 0])
+                batch_tfms=[{'name': type(t).__name__, **_settings(t)} for t in learn.dls.after_batch.fs if t.split_idx != 0],
+                multi_label=is_multi_label(learn.dls))
 
 _FORMATS = {'.safetensors': 'safetensors', '.pth': 'pth', '.pt': 'pth'}   # weights file suffixes and their formats
 _CONFIG_KEYS = ('vocab', 'arch', 'n_in', 'sr', 'duration', 'batch_tfms')
@@ -149,7 +157,7 @@ def save_weights(learn, fname, format=None):
         write_atomic(weights, lambda p: save_file(state, str(p)))
     else: write_atomic(weights, lambda p: torch.save(state, p))
     # the config names its weights file and their hash: a config and weights that do not belong together are refused
-    cfg = dict(learner_config(learn), weights=dict(file=weights.name, format=format, sha256=sha256_file(weights)))
+    cfg = dict(learner_config(learn), thresholds=_thresholds(learn), weights=dict(file=weights.name, format=format, sha256=sha256_file(weights)))
     write_atomic(config, lambda p: p.write_text(json.dumps(cfg, indent=1)))
     return weights, config
 
@@ -188,6 +196,8 @@ def load_weights(learn, fname):
     if not weights.is_file(): raise FileNotFoundError(f'{weights}: no such weights file')
     if w is not None and sha256_file(weights) != w['sha256']:
         raise ValueError(f'{weights}: not the weights its config was written with (its sha256 differs): saved over, or mixed up')
+    thresholds = saved.pop('thresholds', None)   # what the weights predict with: taken, not compared
+    saved.setdefault('multi_label', False)       # configs written before multi-label learners
     mine = learner_config(learn)
     diff = [f'{k}: saved {saved.get(k)!r}, this learner {mine.get(k)!r}' for k in sorted(set(saved) | set(mine)) if saved.get(k) != mine.get(k)]
     if diff: raise ValueError(f'{fname}: the weights were saved from a different setup:\n  ' + '\n  '.join(diff))
@@ -198,4 +208,5 @@ def load_weights(learn, fname):
         state = load_file(str(weights))
     else: state = torch.load(weights, map_location='cpu', weights_only=True)
     learn.model.load_state_dict(state)
+    if thresholds is not None: learn.thresholds = torch.tensor(thresholds, dtype=torch.float32)
     return learn

@@ -18,6 +18,7 @@ from fastai.vision.learner import vision_learner, default_split
 from fastai.vision.models import resnet18
 from .core import AudioTensor, _refuse_unknown
 from .models import AudioArch, AudioNet, WeightsError, get_arch, match_labels
+from .metrics import choose_thresholds
 from . import inference
 
 # %% ../nbs/05_learner.ipynb #af933149
@@ -34,6 +35,15 @@ class AudioLearner(Learner):
     def predict_timeline(self, item, hop=None, bs=64, rm_type_tfms=None, tta=None):
         "DataFrame with one row per window of `item`: start and end (seconds), top label, probability of every class (`tta`: augmented passes, default `predict_tta`)"
         return inference.predict_timeline(self, item, hop, bs, rm_type_tfms, self._tta(tta))
+
+    thresholds = None   # per-class thresholds of a multi-label learner (`tune_thresholds`); None: 0.5
+
+    def tune_thresholds(self, dl=None, tta=None):
+        "Choose the threshold of each class of a multi-label learner for its best F1 on `dl` (the validation set), keep them in `thresholds`, where every predict method finds them"
+        if not inference.is_multi_label(self.dls): raise ValueError('thresholds are for a multi-label learner (MultiCategoryBlock); this one predicts one label a clip')
+        probs, targs = self.tta_preds(dl, tta=self._tta(tta))
+        self.thresholds = choose_thresholds(probs, targs)
+        return self.thresholds
 
     def tta_preds(self, dl=None, tta=4, beta=.25, seed=0):
         "`(probabilities, targets)` of `dl` (the validation set by default): fastai's `tta` with `tta` augmented passes drawn from `seed`; one plain pass if `tta=0`"
