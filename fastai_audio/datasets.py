@@ -4,10 +4,12 @@
 
 # %% auto #0
 __all__ = ['SYNTH_PITCH_RANGE', 'SYNTH_CLASSES', 'ESC50_STANDIN', 'SPEECH_COMMANDS_STANDIN', 'FSDD_SPEAKERS', 'GTZAN_STANDIN',
-           'NSYNTH_FAMILY', 'NSYNTH_SOURCE', 'NSYNTH_STANDIN', 'AudioURLs', 'synth_bell', 'synth_organ', 'synth_pluck',
-           'synth_reed', 'synth_brass', 'synth_noise_burst', 'synth_chirp', 'synth_click_train', 'synth_example',
-           'synth_audio_dataset', 'esc50_standin', 'speech_commands_speaker', 'speech_commands_table', 'speaker_split',
-           'speech_commands_standin', 'fsdd_table', 'fsdd_standin', 'gtzan_standin', 'nsynth_table', 'nsynth_standin']
+           'NSYNTH_FAMILY', 'NSYNTH_SOURCE', 'NSYNTH_STANDIN', 'ESC_NAME', 'ESC10_STANDIN', 'ESC10_BACKGROUNDS',
+           'AudioURLs', 'synth_bell', 'synth_organ', 'synth_pluck', 'synth_reed', 'synth_brass', 'synth_noise_burst',
+           'synth_chirp', 'synth_click_train', 'synth_example', 'synth_audio_dataset', 'esc50_standin',
+           'speech_commands_speaker', 'speech_commands_table', 'speaker_split', 'speech_commands_standin', 'fsdd_table',
+           'fsdd_standin', 'gtzan_standin', 'nsynth_table', 'nsynth_standin', 'esc_table', 'folder_table',
+           'esc10_standin', 'active_span', 'mix_clips', 'make_soundscapes', 'esc10_mixtures', 'esc10_soundscapes']
 
 # %% ../nbs/08_datasets.ipynb #c375ec0a
 import hashlib, json, re, zlib
@@ -320,3 +322,243 @@ def nsynth_standin(dest, split, n_instruments, n_notes, seed, sr=16000, duration
                                       instrument_source_str=source, pitch=int(pitch), velocity=int(velocity), sample_rate=sr)
     (root/'examples.json').write_text(json.dumps(examples, indent=1))
     return root
+
+# %% ../nbs/08_datasets.ipynb #cf833fd1
+ESC_NAME = r'^(?P<fold>\d)-(?P<source>\d+)-(?P<take>[A-Z]+)'   # `{fold}-{freesound id}-{take}[-{target}].ogg`
+
+def esc_table(path, esc10=False):
+    "ESC-10 or ESC-50 (its ESC-10 rows if `esc10`) at `path`, from its meta CSV: `file` (absolute), `label`, `fold`, `source` (Freesound id)"
+    path = Path(path).resolve()
+    if (path/'meta'/'esc50.csv').is_file():
+        meta, folder = pd.read_csv(path/'meta'/'esc50.csv'), path/'audio'
+        if esc10: meta = meta[meta.esc10].reset_index(drop=True)
+    elif (path/'meta'/'esc10.csv').is_file(): meta, folder = pd.read_csv(path/'meta'/'esc10.csv'), path
+    else: raise FileNotFoundError(f'{path} holds neither meta/esc50.csv (ESC-50) nor meta/esc10.csv (ESC-10)')
+    parts = meta.filename.map(lambda f: Path(f).name).str.extract(ESC_NAME)
+    if parts.source.isna().any():
+        raise ValueError(f'{path}: {meta.filename[parts.source.isna().idxmax()]} is not named {{fold}}-{{source}}-{{take}}')
+    return pd.DataFrame({'file': [folder/f for f in meta.filename], 'label': meta.category,
+                         'fold': meta.fold.astype(int), 'source': parts.source.astype(int)})
+
+def folder_table(path):
+    "The audio files in the class folders of `path`: `file` (absolute) and `label`, the name of the file's top folder under `path`"
+    from fastai_audio.core import get_audio_files
+    path = Path(path).resolve()
+    files = list(get_audio_files(path))
+    if not files: raise ValueError(f'{path}: no audio files in it')
+    loose = [f for f in files if f.parent == path]
+    if loose: raise ValueError(f'{path}: {len(loose)} audio file(s) outside any class folder, e.g. {loose[0].name}')
+    return pd.DataFrame({'file': files, 'label': [f.relative_to(path).parts[0] for f in files]})
+
+# %% ../nbs/08_datasets.ipynb #c4e32c83
+ESC10_STANDIN = {'Dog bark': 'brass', 'Rain': 'noise_burst', 'Sea waves': 'noise_burst', 'Baby cry': 'reed',
+                 'Clock tick': 'click_train', 'Person sneeze': 'noise_burst', 'Helicopter': 'click_train',
+                 'Chainsaw': 'organ', 'Rooster': 'chirp', 'Fire crackling': 'click_train'}   # ESC-10's classes in target order: synthetic sound
+
+def esc10_standin(dest, n_per_fold=1, sr=16000, duration=2.):
+    "Write a small dataset in ESC-10's layout to `dest`: `{target+1:03d} - {category}/{fold}-{source}-A.wav` and `meta/esc10.csv`; return `dest`"
+    dest, rows = Path(dest), []
+    (dest/'meta').mkdir(parents=True, exist_ok=True)
+    for target, (category, sound) in enumerate(ESC10_STANDIN.items()):
+        folder = f'{target + 1:03d} - {category}'
+        (dest/folder).mkdir(exist_ok=True)
+        for i in range(5 * n_per_fold):
+            fold, source = i % 5 + 1, 100000 + 1000 * target + i
+            fn = f'{folder}/{fold}-{source}-A.wav'
+            _write_clip(dest/fn, synth_example(sound, i, sr=sr, duration=duration), sr)
+            rows.append(dict(filename=fn, fold=fold, target=target, category=category))
+    pd.DataFrame(rows).to_csv(dest/'meta'/'esc10.csv', index=False)
+    return dest
+
+# %% ../nbs/08_datasets.ipynb #274a9921
+def _frame_activity(x, sr, top_db, frame):
+    "Per-sample power of `x` (averaged over channels), the frame length in samples, which frames sound, and the power threshold"
+    x = np.asarray(x.detach().cpu() if hasattr(x, 'detach') else x, dtype=np.float64)
+    p = (x.reshape(-1, x.shape[-1])**2).mean(0)
+    hop = max(1, int(round(frame * sr)))
+    frames = np.pad(p, (0, -len(p) % hop)).reshape(-1, hop).mean(1)
+    thr = frames.max() * 10**(-top_db / 10)
+    return p, hop, frames > thr, thr   # a silent clip: no frame is above 0
+
+def _bounds(p, hop, active, thr):
+    "Samples [start, end) from the first to the last sample above `thr` in the `active` frames of power `p`; (0, 0) if none"
+    f = np.flatnonzero(active)
+    if not len(f): return 0, 0
+    s, e = f[0] * hop, min((f[-1] + 1) * hop, len(p))
+    loud = np.flatnonzero(p[s:e] > thr)   # an active frame has a mean, so at least one sample, above `thr`
+    return s + loud[0], s + loud[-1] + 1
+
+def active_span(x, sr, top_db=40, frame=0.02):
+    "(start, end) in seconds of where `x` sounds: frames of `frame` s whose RMS is within `top_db` dB of the loudest; (0, 0) if silent"
+    p, hop, active, thr = _frame_activity(x, sr, top_db, frame)
+    s, e = _bounds(p, hop, active, thr)
+    return float(s / sr), float(e / sr)
+
+# %% ../nbs/08_datasets.ipynb #a5ba217a
+def _rng(seed, i): return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))   # item i: child i of `seed`, whatever `n`
+
+def _check_table(table, name, cols):
+    missing = [c for c in cols if c not in table.columns]
+    if missing: raise ValueError(f'`{name}` has no column(s) {missing}; its columns are {list(table.columns)}')
+    if not len(table): raise ValueError(f'`{name}` is empty')
+    empty = table[cols].isna().any(axis=1)
+    if empty.any(): raise ValueError(f'`{name}` has {empty.sum()} row(s) with an empty {cols} value, e.g. row {table.index[empty][0]!r}')
+
+def _load_mono(fn, sr):
+    from fastai_audio.core import load_audio
+    return load_audio(fn, sr=sr, mono=True)[0].numpy().astype(np.float64)
+
+def _segment(x, sr, max_len, rng, top_db, frame, fn):
+    "Samples [start, end) of the active span of `x`; if longer than `max_len`, of a window of it that starts on a sounding frame"
+    p, hop, active, thr = _frame_activity(x, sr, top_db, frame)
+    s, e = _bounds(p, hop, active, thr)
+    if e == s: raise ValueError(f'{fn}: the clip is silent, there is no sound to place')
+    if e - s <= max_len: return s, e
+    starts = np.flatnonzero(active) * hop
+    a = int(rng.choice(starts[starts + max_len <= len(p)]))   # the first active frame always fits
+    s, e = _bounds(p[a:a + max_len], hop, active[a // hop:(a + max_len) // hop], thr)
+    return a + s, a + e
+
+# %% ../nbs/08_datasets.ipynb #5904a456
+def _mixture(rng, by_class, n_sources, size, sr, gain_db, top_db, frame):
+    "One mixture of `size` samples from `n_sources` classes of `by_class`, and a record of its sources"
+    mix, placed = np.zeros(size), []
+    for c in rng.choice(sorted(by_class), rng.integers(n_sources[0], n_sources[1] + 1), replace=False):
+        fn = by_class[c][rng.integers(len(by_class[c]))]
+        x = _load_mono(fn, sr)
+        s, e = _segment(x, sr, size, rng, top_db, frame, fn)
+        at, gain = int(rng.integers(size - (e - s) + 1)), rng.uniform(*gain_db)
+        mix[at:at + e - s] += x[s:e] / np.abs(x[s:e]).max() * 10**(gain / 20)
+        placed.append(dict(source=str(fn), label=str(c), start=s / sr, onset=at / sr, offset=(at + e - s) / sr, peak_db=gain))
+    return mix, placed
+
+def _fit(x):
+    "`x` scaled down to a peak of 1 if it goes above, and the scale in dB (0 if not scaled)"
+    peak = np.abs(x).max()
+    return (x / peak, -20 * np.log10(peak)) if peak > 1 else (x, 0.)
+
+# %% ../nbs/08_datasets.ipynb #2785cdc4
+def mix_clips(table, dest, n, n_sources=(1, 3), sr=32000, duration=5., gain_db=(-10, 0), seed=0,
+              label_col='label', fname_col='file', top_db=40., frame=.02):
+    "Write `n` mixtures `dest/mix_{i:05d}.wav` of `n_sources` clips of different classes from `table`, and `dest/labels.csv`; return its table"
+    _check_table(table, 'table', [fname_col, label_col])
+    by_class = {str(c): list(g[fname_col]) for c, g in table.groupby(label_col)}
+    if any(';' in c for c in by_class): raise ValueError(f'labels are joined by ";": no label may hold one ({[c for c in by_class if ";" in c]})')
+    if not 1 <= n_sources[0] <= n_sources[1] <= len(by_class):
+        raise ValueError(f'n_sources={n_sources}: need 1 <= low <= high <= {len(by_class)}, the number of classes in `table`')
+    dest, size, rows, sources = Path(dest), int(round(duration * sr)), [], []
+    dest.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        name = f'mix_{i:05d}.wav'
+        mix, placed = _mixture(_rng(seed, i), by_class, n_sources, size, sr, gain_db, top_db, frame)
+        mix, scale_db = _fit(mix)
+        _write_clip(dest/name, mix.astype(np.float32), sr)
+        rows.append(dict(file=name, labels=';'.join(sorted(p['label'] for p in placed))))
+        sources += [{'file': name, **p, 'peak_db': p['peak_db'] + scale_db} for p in placed]
+    pd.DataFrame(sources).to_csv(dest/'sources.csv', index=False)
+    df = pd.DataFrame(rows, columns=['file', 'labels'])
+    df.to_csv(dest/'labels.csv', index=False)
+    return df
+
+# %% ../nbs/08_datasets.ipynb #f5da6785
+def _background(rng, fn, sr, size, top_db, frame):
+    "The active span of clip `fn` at `sr` (all of it if silent), looped to `size` samples if shorter, a random crop if longer"
+    x = _load_mono(fn, sr)
+    s, e = _bounds(*_frame_activity(x, sr, top_db, frame))
+    if e > s: x = x[s:e]   # no stretch of padding silence repeated in the loop
+    if len(x) <= size: return np.resize(x, size)   # np.resize repeats the clip
+    a = int(rng.integers(len(x) - size + 1))
+    return x[a:a + size]
+
+def _free_onsets(placed, label, length, size):
+    "Onsets (samples) at which `length` samples fit in `size` without overlapping an event of `label` in `placed`"
+    ok = np.ones(size - length + 1, bool)
+    for p in placed:
+        if p['label'] == label: ok[max(0, p['at'] - length + 1):p['end']] = False
+    return np.flatnonzero(ok)
+
+def _add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, frame, tries=20):
+    "Add an event drawn from `files` to `scene` (in place) at an SNR in `snr_db` where no event of its class sounds; its record"
+    for _ in range(tries):
+        k = int(rng.integers(len(files)))
+        x = _load_mono(files[k], sr)
+        s, e = _segment(x, sr, len(scene), rng, top_db, frame, files[k])
+        free = _free_onsets(placed, labels[k], e - s, len(scene))
+        if not len(free): continue
+        at, snr = int(rng.choice(free)), rng.uniform(*snr_db)
+        scene[at:at + e - s] += x[s:e] * 10**((bg_db + snr) / 20) / np.sqrt(np.mean(x[s:e]**2))
+        return dict(label=labels[k], source=str(files[k]), start=s / sr, at=at, end=at + e - s, snr_db=snr)
+    raise ValueError(f'no room for another event without overlapping one of its class in {tries} draws, in a '
+                     f'{len(scene) / sr:g} s scene: lower `n_events` or make scenes longer')
+
+# %% ../nbs/08_datasets.ipynb #a48069c9
+def _scene(rng, backgrounds, files, labels, n_events, size, sr, snr_db, bg_db, top_db, frame):
+    "One scene of `size` samples (scaled down if its peak is above 1) and the records of its sources, background first"
+    b = int(rng.integers(len(backgrounds)))
+    scene = _background(rng, backgrounds.file[b], sr, size, top_db, frame)
+    rms = np.sqrt(np.mean(scene**2))
+    if rms > 0: scene *= 10**(bg_db / 20) / rms
+    placed = []
+    for _ in range(rng.integers(n_events[0], n_events[1] + 1)):
+        placed.append(_add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, frame))
+    scene, scale_db = _fit(scene)
+    bg = dict(role='background', source=str(backgrounds.file[b]), label=backgrounds.label[b], start=np.nan,
+              onset=0., offset=size / sr, rms_db=bg_db + scale_db if rms > 0 else -np.inf, snr_db=np.nan)
+    evs = [dict(role='event', source=p['source'], label=p['label'], start=p['start'], onset=p['at'] / sr, offset=p['end'] / sr,
+                rms_db=bg_db + p['snr_db'] + scale_db, snr_db=p['snr_db']) for p in sorted(placed, key=lambda p: p['at'])]
+    return scene, [bg, *evs]
+
+# %% ../nbs/08_datasets.ipynb #294968a8
+def make_soundscapes(backgrounds, events, dest, n, duration=10., n_events=(1, 5), snr_db=(0, 20), sr=32000, seed=0,
+                     bg_db=-30., label_col='label', fname_col='file', top_db=40., frame=.02):
+    "Write `n` scenes `dest/scene_{i:05d}.wav`, a background and `n_events` events at SNRs in `snr_db`, and `dest/events.tsv`; return it"
+    _check_table(backgrounds, 'backgrounds', [fname_col]); _check_table(events, 'events', [fname_col, label_col])
+    if not 0 <= n_events[0] <= n_events[1]: raise ValueError(f'n_events={n_events}: need 0 <= low <= high')
+    bgs = pd.DataFrame({'file': list(backgrounds[fname_col]),
+                        'label': list(backgrounds[label_col]) if label_col in backgrounds else ''})
+    files, labels = list(events[fname_col]), [str(l) for l in events[label_col]]
+    dest, size, sources = Path(dest), int(round(duration * sr)), []
+    dest.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        name = f'scene_{i:05d}.wav'
+        scene, placed = _scene(_rng(seed, i), bgs, files, labels, n_events, size, sr, snr_db, bg_db, top_db, frame)
+        _write_clip(dest/name, scene.astype(np.float32), sr)
+        sources += [dict(filename=name, **p) for p in placed]
+    sources = pd.DataFrame(sources)
+    sources.to_csv(dest/'sources.csv', index=False)
+    pd.DataFrame({'filename': [f'scene_{i:05d}.wav' for i in range(n)], 'duration': size / sr}).to_csv(
+        dest/'durations.tsv', sep='\t', index=False, float_format='%.3f')
+    return _write_events(sources, dest/'events.tsv')
+
+def _write_events(sources, fn):
+    "The events of `sources` in DCASE's table (a scene without events: one row with empty fields), written to `fn` and read back"
+    ev = sources[sources.role == 'event'].rename(columns={'label': 'event_label'})
+    empty = sorted(set(sources.filename) - set(ev.filename))
+    df = ev[['filename', 'onset', 'offset', 'event_label']]
+    if empty: df = pd.concat([df, pd.DataFrame({'filename': empty})])
+    df.sort_values(['filename', 'onset'], na_position='first').to_csv(fn, sep='\t', index=False, float_format='%.3f')
+    return pd.read_csv(fn, sep='\t', dtype={'filename': str, 'event_label': str}, keep_default_na=False, na_values=[''])   # a label 'NA' stays
+
+# %% ../nbs/08_datasets.ipynb #0042b5ce
+ESC10_BACKGROUNDS = ['Rain', 'Sea waves', 'Fire crackling', 'Helicopter', 'Chainsaw',        # ESC-10's names
+                     'rain', 'sea_waves', 'crackling_fire', 'helicopter', 'chainsaw']          # ESC-50's
+
+def _esc10_folds(esc10_path, valid_fold):
+    "ESC-10's clips at `esc10_path`: the table of the other folds and that of `valid_fold`"
+    t = esc_table(esc10_path, esc10=True)
+    if valid_fold not in set(t.fold): raise ValueError(f'{esc10_path}: no fold {valid_fold}; its folds are {sorted(set(t.fold))}')
+    return t[t.fold != valid_fold].reset_index(drop=True), t[t.fold == valid_fold].reset_index(drop=True)
+
+def esc10_mixtures(esc10_path, dest, n_train, n_valid, seed=0, valid_fold=1, **kwargs):
+    "Mixtures of ESC-10 clips (`mix_clips`): `n_train` from the other folds in `dest/train`, `n_valid` from `valid_fold` in `dest/valid`"
+    trn, val = _esc10_folds(esc10_path, valid_fold)
+    return (mix_clips(trn, Path(dest)/'train', n_train, seed=(seed, 1), **kwargs),
+            mix_clips(val, Path(dest)/'valid', n_valid, seed=(seed, 2), **kwargs))
+
+def esc10_soundscapes(esc10_path, dest, n_train, n_valid, seed=0, valid_fold=1, **kwargs):
+    "ESC-10 soundscapes (`make_soundscapes`), steady classes as backgrounds: `dest/train` from the other folds, `dest/valid` from `valid_fold`"
+    res = []
+    for k, (t, n, side) in enumerate(zip(_esc10_folds(esc10_path, valid_fold), (n_train, n_valid), ('train', 'valid'))):
+        bg = t.label.isin(ESC10_BACKGROUNDS)
+        res.append(make_soundscapes(t[bg], t[~bg], Path(dest)/side, n, seed=(seed, k + 1), **kwargs))
+    return tuple(res)
