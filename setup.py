@@ -29,7 +29,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=['fastai_audio', 'fastai_audio.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'torchaudio': ['torchaudio']},
+    extras_require={'dev': dev_requirements, 'torchaudio': ['torchaudio'], 'events': ['sed_eval', 'sed_scores_eval']},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),

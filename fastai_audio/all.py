@@ -9,6 +9,7 @@ from .models import *
 from .recipes import *
 from .learner import *
 from .metrics import *
+from .events import *
 from .interpret import *
 from .windows import *
 from .inference import *
