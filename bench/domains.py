@@ -1,0 +1,110 @@
+"""Every shared dataset through `fastai_audio train` with its defaults, fine-tuned (`--arch mn04_as`), from scratch
+(`--arch resnet18`) and with no `--arch` at all (the recipe's own choice), beside AudioSet's own head with no training.
+
+Splits, from the library's dataset tables:
+- `esc10`: ESC-10's five official folds (`esc_table`), one held out at a time;
+- `instruments`: the FSDKaggle2018 instruments, stratified 5-fold cross-validation, seed 0 (scikit-learn's
+  `StratifiedKFold`), as its README asks;
+- `speech_commands`: 20% of the speakers held out with every clip they recorded (`speaker_split`, seed 0);
+- `fsdd`: FSDD's official split (take 0-4 of each digit and speaker is the test set; `fsdd_table`).
+
+`zero_shot`: AudioSet's head of `mn04_as`, restricted to the outputs whose names match the classes (`match_labels`),
+on the same validation files, where every class of the dataset has such an output. Each training entry gives the
+accuracy `train` reports (its validation clips, cropped as in training) and `file_accuracy`: the accuracy of its
+`predictions.csv`, each whole file predicted window by window, as `fastai_audio predict` would.
+Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0]
+Prints one JSON object; the command line's reports go to stderr.
+"""
+import argparse, contextlib, json, sys, tempfile, time, warnings
+from pathlib import Path
+import numpy as np, pandas as pd
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine, data_arg, check_dir
+from fastai_audio.cli import train_on_folder
+from fastai_audio.datasets import esc_table, folder_table, speech_commands_table, speaker_split, fsdd_table
+from fastai_audio.core import get_audio_files
+from fastai_audio.models import match_labels
+from fastai_audio.test_utils import seed_hub_cache
+
+def train(data, df, arch, seed):
+    "`fastai_audio train DATA --labels csv:<df> [--arch ARCH] --seed SEED`: its accuracy, the whole-file accuracy of its predictions, seconds"
+    with tempfile.TemporaryDirectory() as tmp:
+        df[['file', 'label', 'is_valid']].to_csv(Path(tmp)/'labels.csv', index=False)
+        t0 = time.time()
+        with contextlib.redirect_stdout(sys.stderr):
+            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=None if arch == 'auto' else arch, seed=seed, out=Path(tmp)/'out')
+        seconds = time.time() - t0
+        history = pd.read_csv(Path(tmp)/'out'/'history.csv')
+        preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv')
+    truth = dict(zip(df.file.map(lambda f: str((Path(data)/f).resolve())), df.label))
+    file_acc = float(np.mean([truth[str(Path(f).resolve())] == l for f, l in zip(preds.file, preds.label)]))
+    return {'arch': getattr(learn, 'arch_name', None) or str(getattr(learn.arch, '__name__', learn.arch)), 'pretrained': bool(getattr(learn, 'pretrained', False)),
+            'accuracy': round(float(history.accuracy.iloc[-1]), 4), 'file_accuracy': round(file_acc, 4), 'epochs': len(history),
+            'head_matches': len(getattr(learn, 'head_matches', {}) or {}), 'seconds': round(seconds, 1),
+            'train_clips': int((~df.is_valid).sum()), 'valid_clips': int(df.is_valid.sum())}
+
+def zero_shot(data, df):
+    "Accuracy of mn04_as's AudioSet head restricted to the outputs named like the classes, or None where a class has none"
+    from fastai_audio.audioset import AudioTagger
+    classes = sorted(df.label.unique())
+    tagger = AudioTagger('mn04_as')
+    rows = match_labels(classes, tagger.labels)
+    if len(rows) < len(classes): return {'matched': len(rows), 'classes': len(classes), 'accuracy': None}
+    valid = df[df.is_valid]
+    cols = [rows[i] for i in range(len(classes))]
+    pred = [classes[int(tagger.probs(Path(data)/f, reduce='mean')[cols].argmax())] for f in valid.file]
+    return {'matched': len(rows), 'classes': len(classes), 'accuracy': round(float(np.mean(np.array(pred) == valid.label.values)), 4)}
+
+def rel(files, data): return [Path(f).resolve().relative_to(Path(data).resolve()).as_posix() for f in files]
+
+def splits(name, path, folds, seed):
+    "(fold name, DataFrame of file (relative to `path`), label, is_valid) for each split of dataset `name`"
+    if name == 'esc10':
+        t = esc_table(path)
+        for k in folds: yield str(k), pd.DataFrame({'file': rel(t.file, path), 'label': t.label, 'is_valid': t.fold == k})
+    elif name == 'instruments':
+        from sklearn.model_selection import StratifiedKFold
+        t = folder_table(path)
+        for k, (_, va) in enumerate(StratifiedKFold(5, shuffle=True, random_state=seed).split(t.file, t.label), 1):
+            if k in folds: yield str(k), pd.DataFrame({'file': rel(t.file, path), 'label': t.label, 'is_valid': np.isin(np.arange(len(t)), va)})
+    elif name == 'speech_commands':
+        t = speech_commands_table(path)
+        yield 'speakers', pd.DataFrame({'file': t.fname, 'label': t.label, 'is_valid': speaker_split(t.speaker, seed=seed)})
+    elif name == 'fsdd':
+        t = fsdd_table(get_audio_files(path))
+        yield 'official', pd.DataFrame({'file': rel(t.file, path), 'label': t.digit, 'is_valid': t['index'] < 5})
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    data_arg(p, 'esc10', 'data/esc10', 'the ESC-10 folder')
+    data_arg(p, 'instruments', 'data/fsdkaggle2018_instruments', 'the FSDKaggle2018 instruments folder')
+    data_arg(p, 'speech-commands', 'data/speech_commands', 'the Speech Commands folder')
+    data_arg(p, 'fsdd', 'data/fsdd/recordings', 'the FSDD recordings folder')
+    p.add_argument('--runs', default='esc10,instruments,speech_commands,fsdd')
+    p.add_argument('--arch', default='mn04_as,resnet18,auto', help="--arch values of fastai_audio train; 'auto' leaves it out")
+    p.add_argument('--folds', default='1,2,3,4,5', help='the folds of esc10 and instruments to hold out')
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--no-zero-shot', action='store_true')
+    a = p.parse_args()
+    warnings.filterwarnings('ignore', category=UserWarning)
+    seed_hub_cache()
+    folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'datasets': {}}, time.time()
+    paths = {'esc10': a.esc10, 'instruments': a.instruments, 'speech_commands': a.speech_commands, 'fsdd': a.fsdd}
+    for name in a.runs.split(','):
+        path = check_dir(paths[name], name)
+        out = res['datasets'].setdefault(name, {})
+        for split, df in splits(name, path, folds, a.seed):
+            if not a.no_zero_shot: out.setdefault('zero_shot', {})[split] = zero_shot(path, df)
+            for arch in a.arch.split(','):
+                out.setdefault(arch, {})[split] = train(path, df, arch, a.seed)
+                print(f'{name} {split} {arch}: {out[arch][split]}', file=sys.stderr)
+        for arch, per in out.items():
+            accs = [v['accuracy'] for v in per.values() if v.get('accuracy') is not None]
+            if accs and len(per) > 1: per['mean_accuracy'] = round(float(np.mean(accs)), 4)
+            faccs = [v['file_accuracy'] for v in per.values() if isinstance(v, dict) and 'file_accuracy' in v]
+            if faccs and len(faccs) > 1: per['mean_file_accuracy'] = round(float(np.mean(faccs)), 4)
+        print(json.dumps(res), file=sys.stderr)
+    res['wall_seconds'] = round(time.time() - t0, 1)
+    print(json.dumps(res))
+
+if __name__ == '__main__': main()
