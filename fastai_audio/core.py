@@ -7,7 +7,7 @@ __all__ = ['MAX_SAMPLE', 'MAX_DECODED_BYTES', 'audio_extensions', 'AudioLoadErro
            'get_audio_files', 'AudioGetter']
 
 # %% ../nbs/00_core.ipynb #252b32a2
-import os, re, stat, sys, threading, warnings
+import math, os, re, stat, sys, threading, warnings
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 import numpy as np, torch
@@ -306,11 +306,31 @@ def _decode(fn, fd, size, sr, mono, offset, duration):
         return x, file_sr
 
 # %% ../nbs/00_core.ipynb #8372e4f1
+def _number(name, v):
+    "`v` as a float, or a ValueError naming the argument `name`"
+    if isinstance(v, (bool, str, bytes)): raise ValueError(f'{name} must be a number, got {v!r}')
+    try: return float(v)
+    except (TypeError, ValueError): raise ValueError(f'{name} must be a number, got {v!r}') from None
+
+def _check_load_args(sr, offset, duration):
+    "`sr` as an int or None, `offset` as a float, `duration` as a float or None (to the end, also for `inf`); a ValueError naming a bad one"
+    if sr is not None:
+        f = _number('sr', sr)
+        # soxr is given the rate as it is: 0 or a negative rate "loaded" one sample, and NaN never returned
+        if not (math.isfinite(f) and f > 0 and f == int(f)): raise ValueError(f'sr must be a whole number of Hz above 0, got {sr!r}')
+        sr = int(f)
+    offset = _number('offset', offset)
+    if not (offset >= 0 and math.isfinite(offset)): raise ValueError(f'offset must be >= 0 and finite (seconds), got {offset!r}')
+    if duration is not None:
+        duration = _number('duration', duration)
+        if not duration > 0: raise ValueError(f'duration must be > 0 (seconds; inf or None: to the end), got {duration!r}')
+        if math.isinf(duration): duration = None
+    return sr, offset, duration
+
 def load_audio(fn, sr=None, mono=False, offset=0., duration=None) -> AudioTensor:
     "Decode `duration` seconds of `fn` from `offset` to a float32 `AudioTensor` (C, N), resampled to `sr` and averaged to one channel if `mono`"
     fn = Path(os.fsdecode(fn)) if isinstance(fn, bytes) else Path(fn)
-    if offset < 0: raise ValueError(f'offset must be >= 0, got {offset}')
-    if duration is not None and duration <= 0: raise ValueError(f'duration must be > 0, got {duration}')
+    sr, offset, duration = _check_load_args(sr, offset, duration)
     fd,size = _open_fd(fn)
     try:
         with _quiet_stderr(_looks_mpeg(fd, fn)): x,file_sr = _decode(fn, fd, size, sr, mono, offset, duration)
