@@ -198,15 +198,21 @@ def _arch(name):
     except ValueError as e: raise CLIError(f'--arch: {e}') from None
 
 # %% ../nbs/09_cli.ipynb #d8c97946
-def _audio_files(paths):
-    "The audio files in `paths` (files, or folders searched recursively); a missing path or no audio at all is a `CLIError`"
+def _audio_files(paths, on_error='raise'):
+    "The audio files in `paths` (files, or folders searched recursively), with the folders left out with `on_error='skip'` in `.skipped`; a missing path or no audio at all is a `CLIError`"
+    from fastcore.foundation import L
     from fastai_audio.core import get_audio_files, audio_extensions
-    files = []
+    files, unlisted = L(), {}
     for p in map(Path, paths):
         if not p.exists(): raise CLIError(f'{p} does not exist')
-        if p.is_dir(): files += get_audio_files(p)
+        if p.is_dir():
+            found = get_audio_files(p, on_error=on_error)   # an unreadable folder: an AudioLoadError naming it, or skipped
+            files += found; unlisted.update(found.skipped)
         else: files.append(p)
-    if not files: raise CLIError(f'no audio files ({", ".join(audio_extensions[:4])}, ...) in {", ".join(map(str, paths))}')
+    if not files:
+        why = f'; {len(unlisted)} folder(s) could not be read, e.g. {next(iter(unlisted))}' if unlisted else ''
+        raise CLIError(f'no audio files ({", ".join(audio_extensions[:4])}, ...) in {", ".join(map(str, paths))}{why}', status=1 if unlisted else 2)
+    files.skipped = unlisted
     return files
 
 def _first_line(e): return (str(e).strip().splitlines() or [''])[0]
@@ -338,7 +344,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     if spec.front_end is not None:
         if sr not in (None, spec.sr): raise CLIError(f'--sr {sr}: {spec.name} needs audio at {spec.sr} Hz (leave out --sr)')
         sr = spec.sr
-    files = _audio_files([data])
+    files = _audio_files([data], on_error)
     checked = _labels(data, labels, files)
     native = None
     if sr is None:   # the files' most common rate (AudioBlock(sr=None)'s rule, warned about if they differ), at most the recipe's
@@ -426,7 +432,7 @@ def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean
     "Predict the audio `paths` (files or folders) with the learner exported to `model`, with `tta` augmented passes (by default as `train` measured it); a DataFrame, saved to `csv` if given; with `skip_bad`, unreadable files are left out and listed in `df.attrs['skipped']`"
     from fastai_audio.inference import _class_columns
     _check_csv(csv)
-    learn, files = _load_audio_learner(model), _audio_files(paths)
+    learn, files = _load_audio_learner(model), _audio_files(paths, 'skip' if skip_bad else 'raise')
     try: _class_columns(learn.dls.vocab)   # a class named as a column of the table: refused before any work
     except ValueError as e: raise CLIError(str(e), status=1) from None
     tta = getattr(learn, 'predict_tta', 0) if tta is None else tta
@@ -439,6 +445,7 @@ def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean
     if files and len(skipped) == len(files):
         f, why = next(iter(skipped.items()))
         raise CLIError(f'none of the {len(files)} audio files could be read, e.g. {f}: {why}', status=1)
+    skipped = {**{str(d): why for d, why in files.skipped.items()}, **skipped}   # folders that could not be listed, then files
     df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
     df = df[['file'] + [c for c in df.columns if c != 'file']]
     df.attrs['skipped'] = skipped

@@ -401,10 +401,15 @@ def _file_key(e):
     try: st = e.stat(); return st.st_dev, st.st_ino
     except OSError: return None
 
-def get_audio_files(path, recurse=True, folders=None):
-    "Get audio files in `path` recursively, only in `folders`, if specified."
+def _report_unlisted(unreadable):
+    lines = '\n'.join(f'  {_printable(d)}: {why}' for d,why in list(unreadable.items())[:20]) + ('\n  ...' if len(unreadable) > 20 else '')
+    warnings.warn(f'get_audio_files: skipped {len(unreadable)} folder(s) that could not be read, with every file in them:\n{lines}')
+
+def get_audio_files(path, recurse=True, folders=None, on_error='raise'):
+    "Get audio files in `path` recursively, only in `folders`, if specified; an unreadable folder is an `AudioLoadError`, or with `on_error='skip'` left out and listed in the result's `skipped`"
+    if on_error not in ('raise', 'skip'): raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     path,folders = Path(path),L(folders)
-    found,seen_dirs,unreadable = [],set(),[]
+    found,seen_dirs,unreadable = [],set(),{}
     todo = [(path, True)]
     while todo:
         d,top = todo.pop()
@@ -414,7 +419,9 @@ def get_audio_files(path, recurse=True, folders=None):
             seen_dirs.add((st.st_dev, st.st_ino))
             with os.scandir(d) as it: entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            unreadable.append(f'{_printable(d)} ({e.strerror or e})'); continue
+            why = f'cannot read this folder ({e.strerror or e}), so its audio files cannot be listed'
+            if on_error == 'raise': raise AudioLoadError(d, why) from None
+            unreadable[d] = why; continue
         subdirs = []
         for e in entries:
             if e.is_dir():
@@ -423,15 +430,14 @@ def get_audio_files(path, recurse=True, folders=None):
                   and not (top and recurse and folders and '.' not in folders)):
                 found.append((d/e.name, _file_key(e)))
         todo += [(s, False) for s in reversed(subdirs)]
-    if unreadable:
-        warnings.warn(f'get_audio_files: {len(unreadable)} folder(s) could not be read and their files are not listed: '
-                      + '; '.join(unreadable[:20]) + (' ...' if len(unreadable) > 20 else ''))
+    if unreadable: _report_unlisted(unreadable)
     res,seen = L(),set()
     for fn,key in sorted(found, key=lambda o: o[0]):   # a file reached by two names is kept under the first
         if key is None or key not in seen: seen.add(key); res.append(fn)
+    res.skipped = unreadable
     return res
 
-def AudioGetter(suf='', recurse=True, folders=None):
+def AudioGetter(suf='', recurse=True, folders=None, on_error='raise'):
     "Create `get_audio_files` partial that searches suffix `suf` and passes along `kwargs`, only in `folders`, if specified"
-    def _inner(o, recurse=recurse, folders=folders): return get_audio_files(Path(o)/suf, recurse, folders)
+    def _inner(o, recurse=recurse, folders=folders): return get_audio_files(Path(o)/suf, recurse, folders, on_error)
     return _inner
