@@ -306,12 +306,8 @@ def _valid_files(dls, data):
 
 def _check_split(dls, data, label_of, bs):
     "Refuse a split the model cannot learn or be measured on (after skipping bad files); the training batch size cut to the training set"
-    skipped = dls.skipped
-    for dl, ds, name in ((dls.train, dls.train_ds, 'training'), (dls.valid, dls.valid_ds, 'validation')):
-        if dl.n == 0 and len(ds):   # every file of the set was skipped: the metrics would be None
-            fn, why = next(((f, r) for f, r in skipped.items() if Path(f) in set(_item_files(ds, data))), next(iter(skipped.items())))
-            raise CLIError(f'none of the {len(ds)} {name} files could be read (e.g. {fn}: {why}): there is nothing to '
-                           f'{"train" if name == "training" else "measure the model"} on', status=1)
+    # a set of which no file could be read is refused by `AudioDL` itself, as the DataLoaders are made
+    for ds, name in ((dls.train_ds, 'training'), (dls.valid_ds, 'validation')):
         if not len(ds): raise CLIError(f'the {name} set is empty: use more files' + (' or a larger --valid-pct' if name == 'validation' else ''))
     if dls.train.n < 2: raise CLIError(f'only {dls.train.n} training file could be read: BatchNorm needs batches of 2 or more', status=1)
     key = lambda f: Path(os.path.normpath(f))
@@ -323,6 +319,13 @@ def _check_split(dls, data, label_of, bs):
     if bs > dls.train.n:   # fastai drops the last incomplete training batch: one of `bs` would leave no batch at all
         print(f'--bs {bs} is more than the {dls.train.n} training files: batches of {dls.train.n}')
         dls.train.bs = dls.train.n
+
+def _none_readable(files, data):
+    "The `CLIError` for `files` in `data` of which not even a header can be read, with the reason of the first"
+    from fastai_audio.core import AudioLoadError, load_audio
+    try: load_audio(files[0], duration=.01); why = ''
+    except AudioLoadError as e: why = f': {e.reason}'
+    return CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}{why}', status=1)
 
 def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None, duration=None, bs=32, lr=None,
                     valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model', tta=None):
@@ -349,9 +352,9 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     native = None
     if sr is None:   # the files' most common rate (AudioBlock(sr=None)'s rule, warned about if they differ), at most the recipe's
         probe = AudioLoader(); probe.setup(files); native = probe.sr; sr = recipe_sr(native)
-    if sr is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
+    if sr is None: raise _none_readable(files, data)
     duration = duration or typical_duration(files)
-    if duration is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
+    if duration is None: raise _none_readable(files, data)
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
     if gib > 2: raise CLIError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: '
                                f'use a smaller --bs, --duration or --sr')
@@ -368,6 +371,9 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     except KeyError as e:   # fastai's words for a class that a random split left in validation only
         if 'was not included in the training dataset' not in str(e): raise
         raise CLIError(f'{e.args[0]}: each class needs training files; give it more (or another --valid-pct or --seed)') from None
+    except AudioLoadError: raise   # a bad file: `main` names it, with --skip-bad-files
+    except ValueError as e:        # data that cannot be used, e.g. a set of which --skip-bad-files skipped every file
+        raise CLIError(_first_line(e), status=1) from None
     _check_split(dls, data, checked[2], bs)
     epochs = epochs or recipe_epochs(dls.train.n, dls.train.bs, pretrained)
     # test-time augmentation: the recipe's passes (none without augmentations: every pass would be the plain one)

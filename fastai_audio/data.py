@@ -370,6 +370,13 @@ def _check_items(dataset, n_workers=None):
     bad_idx = {i for i, *_ in bad}
     return [i for i in range(len(dataset)) if i not in bad_idx], {fn: reason for _, fn, reason in bad}
 
+def _refuse_empty(dataset, skipped):
+    "A ValueError for a set that `on_error='skip'` left without any item: there would be nothing to train on, or metrics of `None`"
+    name = {0: 'training', 1: 'validation'}.get(getattr(dataset, 'split_idx', None), 'audio')
+    fn, why = next(iter(skipped.items()), ('?', '?'))
+    raise ValueError(f"none of the {len(dataset)} {name} files could be read (e.g. {fn}: {why}): on_error='skip' left nothing "
+                     f"to {'train on' if name == 'training' else 'measure the model on' if name == 'validation' else 'load'}")
+
 def _report_skipped(skipped, n, later=False):
     lines = '\n'.join(f'  {fn}: {reason}' for fn, reason in skipped.items())
     what = (f'skipped {len(skipped)} audio file(s) that loaded when the DataLoaders were made but not any more' if later
@@ -392,6 +399,8 @@ class AudioDL(TfmdDL):
                 if dataset._audio_check[1]: _report_skipped(dataset._audio_check[1], len(dataset))
             # shared by every loader of this dataset (`new`, `test_dl`, `Interpretation`): one list of the items in use
             self._keep,self.skipped = dataset._audio_check
+            # refused here: fastai's first pass over a training set would fail on no item, an empty validation set give `None` metrics
+            if not self._keep: _refuse_empty(dataset, self.skipped)
         super().__init__(dataset, **kwargs)
 
     @property
