@@ -82,7 +82,8 @@ def _report(learn, interp, n_confused=5, tta=0):
     cm = interp.confusion_matrix()
     with_tta = f'; with test-time augmentation ({tta} passes): {validation_accuracy(learn, tta):.4f}' if tta else ''
     print(f'validation accuracy: {cm.trace() / cm.sum():.4f}{with_tta} ({cm.sum()} clips, {len(learn.dls.vocab)} classes)')
-    confused = interp.most_confused(min_val=1)[:n_confused]
+    from fastai_audio.interpret import confused_pairs
+    confused = confused_pairs(interp)[:n_confused]   # (actual, predicted, count) as str, str, int
     print('most confused (actual, predicted, count): ' + (', '.join(f'{a} -> {p} ({n})' for a, p, n in confused) or 'none'))
 
 def _print_files(files):
