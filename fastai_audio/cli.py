@@ -39,6 +39,7 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0):
     import matplotlib.pyplot as plt
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.inference import save_weights, export_waveform_model
+    from fastai_audio.interpret import plot_confusion
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
     files, started = {}, []   # `started`: each file this call began to write, removed again if a later one fails
@@ -58,8 +59,8 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0):
         learn.dls.train.show_batch(max_n=9, show=True)
         write(out/'show_batch.png', 'a training batch as the model sees it', lambda fn: _save_figure(plt.gcf(), fn))
         interp = interp or ClassificationInterpretation.from_learner(learn)
-        interp.plot_confusion_matrix(figsize=(6, 6))
-        write(out/'confusion_matrix.png', 'the confusion matrix of the validation set', lambda fn: _save_figure(plt.gcf(), fn))
+        write(out/'confusion_matrix.png', 'the confusion matrix of the validation set',   # sized for the number of classes
+              lambda fn: _save_figure(plot_confusion(interp), fn))
         if history is not None:
             write(out/'history.csv', 'the epoch table of the training: losses, metrics and seconds of each epoch',
                   lambda fn: history.to_csv(fn, index=False))
