@@ -34,11 +34,22 @@ def _readable_by_all(*fns):
     mask = os.umask(0); os.umask(mask)
     for fn in fns: os.chmod(fn, 0o666 & ~mask)
 
-def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0):
-    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes) and the epoch table `history` in `out`"
+def _with_probability(df):
+    "The table of `predict_files` with the probability of the predicted label after `label`, and `file` first"
+    df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
+    return df[['file'] + [c for c in df.columns if c != 'file']]
+
+def _prediction_table(learn, files, tta=0, actual=None):
+    "`files` predicted as `predict` gives them (file, label, probability, a column per class), with the true label of each, `actual`, after `probability`"
+    df = _with_probability(learn.predict_files(list(files), tta=tta))
+    if actual is not None: df.insert(df.columns.get_loc('probability') + 1, 'actual', [str(a) for a in actual])
+    return df
+
+def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actual=None):
+    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes; their true labels `actual` if given) and the epoch table `history` in `out`"
     import matplotlib.pyplot as plt
     from fastai.interpret import ClassificationInterpretation
-    from fastai_audio.inference import save_weights, export_waveform_model
+    from fastai_audio.inference import save_weights, export_waveform_model, _write_csv
     from fastai_audio.interpret import plot_confusion
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
@@ -65,8 +76,9 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0):
             write(out/'history.csv', 'the epoch table of the training: losses, metrics and seconds of each epoch',
                   lambda fn: history.to_csv(fn, index=False))
         if len(predict):
-            write(out/'predictions.csv', f'predicted label and class probabilities of {len(predict)} files',
-                  lambda fn: learn.predict_files(list(predict), fname=fn, tta=tta))
+            write(out/'predictions.csv', f'predicted label, its probability, {"the actual label, " if actual is not None else ""}'
+                                         f'and every class probability of {len(predict)} files',
+                  lambda fn: _write_csv(_prediction_table(learn, predict, tta, actual), fn))
     except BaseException:
         for fn in started: Path(fn).unlink(missing_ok=True)   # no half set of outputs that looks like a model
         raise
@@ -182,9 +194,10 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
         history = _fit(learn, epochs, lr)
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
-        files = write_outputs(learn, out, get_audio_files(held_out), interp, history)
-    preds = pd.read_csv(out/'predictions.csv')
-    print(f"held-out accuracy: {(preds.label == preds.file.map(lambda f: Path(f).parent.name)).mean():.4f} ({len(preds)} files)")
+        held_out_files = get_audio_files(held_out)
+        files = write_outputs(learn, out, held_out_files, interp, history, actual=[f.parent.name for f in held_out_files])
+    preds = pd.read_csv(out/'predictions.csv', dtype={'label': str, 'actual': str})
+    print(f"held-out accuracy: {(preds.label == preds.actual).mean():.4f} ({len(preds)} files)")
     return learn, files
 
 # %% ../nbs/09_cli.ipynb #a7efcdee
@@ -281,10 +294,11 @@ def _labels(data, labels, files):
         label_of = dict(zip((Path(os.path.normpath(data/f)) for f in arg.iloc[:, 0]), arg.iloc[:, 1]))
     else: raise CLIError(f"--labels must be 'folder', 're:PATTERN' or 'csv:FILE', got {labels!r}")
     from fastai_audio.inference import _OUTPUT_COLUMNS
+    columns = list(dict.fromkeys([*_OUTPUT_COLUMNS, 'actual']))   # `actual`: the true labels in train's predictions.csv
     classes = set(label_of.values())
-    named_as_column = sorted(classes & set(_OUTPUT_COLUMNS))
+    named_as_column = sorted(classes & set(columns))
     if named_as_column: raise CLIError(f'--labels {labels}: a class is named {named_as_column[0]!r}, like a column of the predictions '
-                                       f"({', '.join(_OUTPUT_COLUMNS)}); rename it", status=1)
+                                       f"({', '.join(columns)}); rename it", status=1)
     if len(classes) < 2: raise CLIError(f'--labels {labels}: every file has the label {classes.pop()!r}; a classifier needs two classes or more')
     return kind, arg, label_of
 
@@ -298,13 +312,19 @@ def _labels_dls(data, labels, files, **kwargs):
 
 # %% ../nbs/09_cli.ipynb #36171198
 def _item_files(ds, data):
-    "The files of the dataset `ds`: its items, or the file column of its rows when it was built from a DataFrame"
+    "The files of the dataset (or loader) `ds`: its items, or the file column of its rows when it was built from a DataFrame"
     items = ds.items
     return [Path(os.path.normpath(Path(data)/f)) for f in items.iloc[:, 0]] if isinstance(items, pd.DataFrame) else list(items)
 
 def _valid_files(dls, data):
-    "The validation files of `dls`"
-    return _item_files(dls.valid_ds, data)
+    "The validation files of `dls` that could be read (a loader's `items` leave out the files `--skip-bad-files` skipped)"
+    return _item_files(dls.valid, data)
+
+def _labels_of(files, label_of):
+    "The label of each of `files` in `label_of` ({file: label}, as `_labels` makes it)"
+    key = lambda f: Path(os.path.normpath(f))
+    label_of = {key(f): l for f, l in label_of.items()}
+    return [label_of[key(f)] for f in files]
 
 def _check_split(dls, data, label_of, bs):
     "Refuse a split the model cannot learn or be measured on (after skipping bad files); the training batch size cut to the training set"
@@ -390,7 +410,8 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp, tta=tta)
         learn.predict_tta = tta   # exported with the learner: `predict` then predicts as the report measured
-        try: files = write_outputs(learn, out, _valid_files(learn.dls, data), interp, history, tta=tta)
+        valid = _valid_files(learn.dls, data)
+        try: files = write_outputs(learn, out, valid, interp, history, tta=tta, actual=_labels_of(valid, checked[2]))
         except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
             raise CLIError(f'could not write the outputs to {out} ({type(e).__name__}: {_first_line(e)}); nothing was kept', status=1) from None
     return learn, files
@@ -454,8 +475,7 @@ def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean
         f, why = next(iter(skipped.items()))
         raise CLIError(f'none of the {len(files)} audio files could be read, e.g. {f}: {why}', status=1)
     skipped = {**{str(d): why for d, why in files.skipped.items()}, **skipped}   # folders that could not be listed, then files
-    df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
-    df = df[['file'] + [c for c in df.columns if c != 'file']]
+    df = _with_probability(df)
     df.attrs['skipped'] = skipped
     if csv is not None: _save_csv(df, csv)
     return df
