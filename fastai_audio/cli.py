@@ -91,10 +91,15 @@ def validation_accuracy(learn, tta=0):
     return float((probs.argmax(1) == targs).float().mean())
 
 def _report(learn, interp, n_confused=5, tta=0):
-    "Print the validation accuracy (also with `tta` augmented passes) and the most confused pairs of `learn`"
+    "Print the validation accuracy (also with `tta` augmented passes), how many classes the validation set holds, and the most confused pairs of `learn`; warn about classes it does not hold"
     cm = interp.confusion_matrix()
     with_tta = f'; with test-time augmentation ({tta} passes): {validation_accuracy(learn, tta):.4f}' if tta else ''
-    print(f'validation accuracy: {cm.trace() / cm.sum():.4f}{with_tta} ({cm.sum()} clips, {len(learn.dls.vocab)} classes)')
+    vocab, held = [str(v) for v in learn.dls.vocab], cm.sum(1) > 0   # rows: the actual classes
+    classes = f'all {len(vocab)} classes' if held.all() else f'{held.sum()} of the {len(vocab)} classes'
+    print(f'validation accuracy: {cm.trace() / cm.sum():.4f}{with_tta} ({cm.sum()} clips of {classes})')
+    absent = [v for v, h in zip(vocab, held) if not h]
+    if absent: warnings.warn(f'{len(absent)} of the {len(vocab)} classes have no validation clip, e.g. {absent[0]!r}: the accuracy says nothing '
+                             f'of them (give them more files, or another --valid-pct or --seed)')
     from fastai_audio.interpret import confused_pairs
     confused = confused_pairs(interp)[:n_confused]   # (actual, predicted, count) as str, str, int
     print('most confused (actual, predicted, count): ' + (', '.join(f'{a} -> {p} ({n})' for a, p, n in confused) or 'none'))
