@@ -90,8 +90,19 @@ def validation_accuracy(learn, tta=0):
     probs, targs = learn.tta_preds(tta=tta)
     return float((probs.argmax(1) == targs).float().mean())
 
-def _report(learn, interp, n_confused=5, tta=0):
-    "Print the validation accuracy (also with `tta` augmented passes), how many classes the validation set holds, and the most confused pairs of `learn`; warn about classes it does not hold"
+def _per_class_line(learn, dl):
+    "scikit-learn's balanced accuracy of `learn` on `dl` and its recall of each class there, as one line"
+    from sklearn.metrics import balanced_accuracy_score, recall_score
+    _, targs, decoded = learn.get_preds(dl=dl, with_decoded=True)
+    vocab, counts = [str(v) for v in learn.dls.vocab], np.bincount(targs.numpy(), minlength=len(learn.dls.vocab))
+    held = np.flatnonzero(counts)   # recall is defined for the classes that have validation clips
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')   # sklearn's note on classes predicted but not in validation: the recall of those is not asked
+        bal, rec = balanced_accuracy_score(targs, decoded), recall_score(targs, decoded, labels=held, average=None, zero_division=0)
+    return f'balanced accuracy: {bal:.4f}; recall per class (validation clips): ' + ', '.join(f'{vocab[c]} {r:.4f} ({counts[c]})' for c, r in zip(held, rec))
+
+def _report(learn, interp, n_confused=5, tta=0, balanced=False):
+    "Print the validation accuracy (also with `tta` augmented passes), how many classes the validation set holds, with `balanced` also the balanced accuracy and the recall of each class, and the most confused pairs of `learn`; warn about classes validation does not hold"
     cm = interp.confusion_matrix()
     with_tta = f'; with test-time augmentation ({tta} passes): {validation_accuracy(learn, tta):.4f}' if tta else ''
     vocab, held = [str(v) for v in learn.dls.vocab], cm.sum(1) > 0   # rows: the actual classes
@@ -100,6 +111,7 @@ def _report(learn, interp, n_confused=5, tta=0):
     absent = [v for v, h in zip(vocab, held) if not h]
     if absent: warnings.warn(f'{len(absent)} of the {len(vocab)} classes have no validation clip, e.g. {absent[0]!r}: the accuracy says nothing '
                              f'of them (give them more files, or another --valid-pct or --seed)')
+    if balanced: print(_per_class_line(learn, interp.dl))
     from fastai_audio.interpret import confused_pairs
     confused = confused_pairs(interp)[:n_confused]   # (actual, predicted, count) as str, str, int
     print('most confused (actual, predicted, count): ' + (', '.join(f'{a} -> {p} ({n})' for a, p, n in confused) or 'none'))
@@ -354,6 +366,18 @@ def _none_readable(files, data):
     except AudioLoadError as e: why = f': {e.reason}'
     return CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}{why}', status=1)
 
+_UNBALANCED = .8   # the share of the training clips one class may hold before accuracy alone is not reported
+
+def _check_balance(dls, data, label_of):
+    "Whether one class holds `_UNBALANCED` or more of the training clips of `dls` (warned about: accuracy then mostly measures that class)"
+    from collections import Counter
+    counts = Counter(_labels_of(_item_files(dls.train, data), label_of))
+    top, n = counts.most_common(1)[0]
+    if n < _UNBALANCED * sum(counts.values()): return False
+    warnings.warn(f'unbalanced training data: {top!r} holds {n} of the {sum(counts.values())} training clips ({n / sum(counts.values()):.0%}), '
+                  f'so accuracy mostly measures that class; the balanced accuracy and the recall of each class are reported too')
+    return True
+
 def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None, duration=None, bs=32, lr=None,
                     valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model', tta=None):
     "Train `arch` on the audio files in `data` labelled by `labels`, print a report, write the outputs; return `(learn, files)`"
@@ -402,6 +426,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     except ValueError as e:        # data that cannot be used, e.g. a set of which --skip-bad-files skipped every file
         raise CLIError(_first_line(e), status=1) from None
     _check_split(dls, data, checked[2], bs)
+    unbalanced = _check_balance(dls, data, checked[2])
     epochs = epochs or recipe_epochs(dls.train.n, dls.train.bs, pretrained)
     # test-time augmentation: the recipe's passes (none without augmentations: every pass would be the plain one)
     tta = (recipe_tta(pretrained) if tta is None else tta) if augment else 0
@@ -413,7 +438,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     with _log_friendly(learn):
         history = _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [])
         interp = ClassificationInterpretation.from_learner(learn)
-        _report(learn, interp, tta=tta)
+        _report(learn, interp, tta=tta, balanced=unbalanced)
         learn.predict_tta = tta   # exported with the learner: `predict` then predicts as the report measured
         valid = _valid_files(learn.dls, data)
         try: files = write_outputs(learn, out, valid, interp, history, tta=tta, actual=_labels_of(valid, checked[2]))
