@@ -34,11 +34,24 @@ def _readable_by_all(*fns):
     mask = os.umask(0); os.umask(mask)
     for fn in fns: os.chmod(fn, 0o666 & ~mask)
 
-def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0):
-    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes) and the epoch table `history` in `out`"
+def _with_probability(df):
+    "The table of `predict_files` with the probability of the predicted label after `label`, and `file` first"
+    df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
+    return df[['file'] + [c for c in df.columns if c != 'file']]
+
+def _prediction_table(learn, files, tta=0, actual=None):
+    "`files` predicted as `predict` gives them (file, label, probability, a column per class), with the true label of each, `actual`, after `probability`"
+    df = _with_probability(learn.predict_files(list(files), tta=tta))
+    if actual is not None: df.insert(df.columns.get_loc('probability') + 1, 'actual', [str(a) for a in actual])
+    return df
+
+def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actual=None):
+    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes; their true labels `actual` if given) and the epoch table `history` in `out`"
     import matplotlib.pyplot as plt
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.export import save_weights, export_waveform_model
+    from fastai_audio.inference import write_table
+    from fastai_audio.interpret import plot_confusion
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
     files, started = {}, []   # `started`: each file this call began to write, removed again if a later one fails
@@ -58,14 +71,15 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0):
         learn.dls.train.show_batch(max_n=9, show=True)
         write(out/'show_batch.png', 'a training batch as the model sees it', lambda fn: _save_figure(plt.gcf(), fn))
         interp = interp or ClassificationInterpretation.from_learner(learn)
-        interp.plot_confusion_matrix(figsize=(6, 6))
-        write(out/'confusion_matrix.png', 'the confusion matrix of the validation set', lambda fn: _save_figure(plt.gcf(), fn))
+        write(out/'confusion_matrix.png', 'the confusion matrix of the validation set',   # sized for the number of classes
+              lambda fn: _save_figure(plot_confusion(interp), fn))
         if history is not None:
             write(out/'history.csv', 'the epoch table of the training: losses, metrics and seconds of each epoch',
                   lambda fn: history.to_csv(fn, index=False))
         if len(predict):
-            write(out/'predictions.csv', f'predicted label and class probabilities of {len(predict)} files',
-                  lambda fn: learn.predict_files(list(predict), fname=fn, tta=tta))
+            write(out/'predictions.csv', f'predicted label, its probability, {"the actual label, " if actual is not None else ""}'
+                                         f'and every class probability of {len(predict)} files',
+                  lambda fn: write_table(_prediction_table(learn, predict, tta, actual), fn))
     except BaseException:
         for fn in started: Path(fn).unlink(missing_ok=True)   # no half set of outputs that looks like a model
         raise
@@ -77,12 +91,30 @@ def validation_accuracy(learn, tta=0):
     probs, targs = learn.tta_preds(tta=tta)
     return float((probs.argmax(1) == targs).float().mean())
 
-def _report(learn, interp, n_confused=5, tta=0):
-    "Print the validation accuracy (also with `tta` augmented passes) and the most confused pairs of `learn`"
+def _per_class_line(learn, dl):
+    "scikit-learn's balanced accuracy of `learn` on `dl` and its recall of each class there, as one line"
+    from sklearn.metrics import balanced_accuracy_score, recall_score
+    _, targs, decoded = learn.get_preds(dl=dl, with_decoded=True)
+    vocab, counts = [str(v) for v in learn.dls.vocab], np.bincount(targs.numpy(), minlength=len(learn.dls.vocab))
+    held = np.flatnonzero(counts)   # recall is defined for the classes that have validation clips
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')   # sklearn's note on classes predicted but not in validation: the recall of those is not asked
+        bal, rec = balanced_accuracy_score(targs, decoded), recall_score(targs, decoded, labels=held, average=None, zero_division=0)
+    return f'balanced accuracy: {bal:.4f}; recall per class (validation clips): ' + ', '.join(f'{vocab[c]} {r:.4f} ({counts[c]})' for c, r in zip(held, rec))
+
+def _report(learn, interp, n_confused=5, tta=0, balanced=False):
+    "Print the validation accuracy (also with `tta` augmented passes), how many classes the validation set holds, with `balanced` also the balanced accuracy and the recall of each class, and the most confused pairs of `learn`; warn about classes validation does not hold"
     cm = interp.confusion_matrix()
     with_tta = f'; with test-time augmentation ({tta} passes): {validation_accuracy(learn, tta):.4f}' if tta else ''
-    print(f'validation accuracy: {cm.trace() / cm.sum():.4f}{with_tta} ({cm.sum()} clips, {len(learn.dls.vocab)} classes)')
-    confused = interp.most_confused(min_val=1)[:n_confused]
+    vocab, held = [str(v) for v in learn.dls.vocab], cm.sum(1) > 0   # rows: the actual classes
+    classes = f'all {len(vocab)} classes' if held.all() else f'{held.sum()} of the {len(vocab)} classes'
+    print(f'validation accuracy: {cm.trace() / cm.sum():.4f}{with_tta} ({cm.sum()} clips of {classes})')
+    absent = [v for v, h in zip(vocab, held) if not h]
+    if absent: warnings.warn(f'{len(absent)} of the {len(vocab)} classes have no validation clip, e.g. {absent[0]!r}: the accuracy says nothing '
+                             f'of them (give them more files, or another --valid-pct or --seed)')
+    if balanced: print(_per_class_line(learn, interp.dl))
+    from fastai_audio.interpret import confused_pairs
+    confused = confused_pairs(interp)[:n_confused]   # (actual, predicted, count) as str, str, int
     print('most confused (actual, predicted, count): ' + (', '.join(f'{a} -> {p} ({n})' for a, p, n in confused) or 'none'))
 
 def _print_files(files):
@@ -180,9 +212,10 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
         history = _fit(learn, epochs, lr)
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
-        files = write_outputs(learn, out, get_audio_files(held_out), interp, history)
-    preds = pd.read_csv(out/'predictions.csv')
-    print(f"held-out accuracy: {(preds.label == preds.file.map(lambda f: Path(f).parent.name)).mean():.4f} ({len(preds)} files)")
+        held_out_files = get_audio_files(held_out)
+        files = write_outputs(learn, out, held_out_files, interp, history, actual=[f.parent.name for f in held_out_files])
+    preds = pd.read_csv(out/'predictions.csv', dtype={'label': str, 'actual': str})
+    print(f"held-out accuracy: {(preds.label == preds.actual).mean():.4f} ({len(preds)} files)")
     return learn, files
 
 # %% ../nbs/09_cli.ipynb #a7efcdee
@@ -198,15 +231,21 @@ def _arch(name):
     except ValueError as e: raise CLIError(f'--arch: {e}') from None
 
 # %% ../nbs/09_cli.ipynb #d8c97946
-def _audio_files(paths):
-    "The audio files in `paths` (files, or folders searched recursively); a missing path or no audio at all is a `CLIError`"
+def _audio_files(paths, on_error='raise'):
+    "The audio files in `paths` (files, or folders searched recursively), with the folders left out with `on_error='skip'` in `.skipped`; a missing path or no audio at all is a `CLIError`"
+    from fastcore.foundation import L
     from fastai_audio.core import get_audio_files, audio_extensions
-    files = []
+    files, unlisted = L(), {}
     for p in map(Path, paths):
         if not p.exists(): raise CLIError(f'{p} does not exist')
-        if p.is_dir(): files += get_audio_files(p)
+        if p.is_dir():
+            found = get_audio_files(p, on_error=on_error)   # an unreadable folder: an AudioLoadError naming it, or skipped
+            files += found; unlisted.update(found.skipped)
         else: files.append(p)
-    if not files: raise CLIError(f'no audio files ({", ".join(audio_extensions[:4])}, ...) in {", ".join(map(str, paths))}')
+    if not files:
+        why = f'; {len(unlisted)} folder(s) could not be read, e.g. {next(iter(unlisted))}' if unlisted else ''
+        raise CLIError(f'no audio files ({", ".join(audio_extensions[:4])}, ...) in {", ".join(map(str, paths))}{why}', status=1 if unlisted else 2)
+    files.skipped = unlisted
     return files
 
 def _first_line(e): return (str(e).strip().splitlines() or [''])[0]
@@ -290,22 +329,24 @@ def _labels_dls(data, labels, files, **kwargs):
 
 # %% ../nbs/09_cli.ipynb #36171198
 def _item_files(ds, data):
-    "The files of the dataset `ds`: its items, or the file column of its rows when it was built from a DataFrame"
+    "The files of the dataset (or loader) `ds`: its items, or the file column of its rows when it was built from a DataFrame"
     items = ds.items
     return [Path(os.path.normpath(Path(data)/f)) for f in items.iloc[:, 0]] if isinstance(items, pd.DataFrame) else list(items)
 
 def _valid_files(dls, data):
-    "The validation files of `dls`"
-    return _item_files(dls.valid_ds, data)
+    "The validation files of `dls` that could be read (a loader's `items` leave out the files `--skip-bad-files` skipped)"
+    return _item_files(dls.valid, data)
+
+def _labels_of(files, label_of):
+    "The label of each of `files` in `label_of` ({file: label}, as `_labels` makes it)"
+    key = lambda f: Path(os.path.normpath(f))
+    label_of = {key(f): l for f, l in label_of.items()}
+    return [label_of[key(f)] for f in files]
 
 def _check_split(dls, data, label_of, bs):
     "Refuse a split the model cannot learn or be measured on (after skipping bad files); the training batch size cut to the training set"
-    skipped = dls.skipped
-    for dl, ds, name in ((dls.train, dls.train_ds, 'training'), (dls.valid, dls.valid_ds, 'validation')):
-        if dl.n == 0 and len(ds):   # every file of the set was skipped: the metrics would be None
-            fn, why = next(((f, r) for f, r in skipped.items() if Path(f) in set(_item_files(ds, data))), next(iter(skipped.items())))
-            raise CLIError(f'none of the {len(ds)} {name} files could be read (e.g. {fn}: {why}): there is nothing to '
-                           f'{"train" if name == "training" else "measure the model"} on', status=1)
+    # a set of which no file could be read is refused by `AudioDL` itself, as the DataLoaders are made
+    for ds, name in ((dls.train_ds, 'training'), (dls.valid_ds, 'validation')):
         if not len(ds): raise CLIError(f'the {name} set is empty: use more files' + (' or a larger --valid-pct' if name == 'validation' else ''))
     if dls.train.n < 2: raise CLIError(f'only {dls.train.n} training file could be read: BatchNorm needs batches of 2 or more', status=1)
     key = lambda f: Path(os.path.normpath(f))
@@ -317,6 +358,25 @@ def _check_split(dls, data, label_of, bs):
     if bs > dls.train.n:   # fastai drops the last incomplete training batch: one of `bs` would leave no batch at all
         print(f'--bs {bs} is more than the {dls.train.n} training files: batches of {dls.train.n}')
         dls.train.bs = dls.train.n
+
+def _none_readable(files, data):
+    "The `CLIError` for `files` in `data` of which not even a header can be read, with the reason of the first"
+    from fastai_audio.core import AudioLoadError, load_audio
+    try: load_audio(files[0], duration=.01); why = ''
+    except AudioLoadError as e: why = f': {e.reason}'
+    return CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}{why}', status=1)
+
+_UNBALANCED = .8   # the share of the training clips one class may hold before accuracy alone is not reported
+
+def _check_balance(dls, data, label_of):
+    "Whether one class holds `_UNBALANCED` or more of the training clips of `dls` (warned about: accuracy then mostly measures that class)"
+    from collections import Counter
+    counts = Counter(_labels_of(_item_files(dls.train, data), label_of))
+    top, n = counts.most_common(1)[0]
+    if n < _UNBALANCED * sum(counts.values()): return False
+    warnings.warn(f'unbalanced training data: {top!r} holds {n} of the {sum(counts.values())} training clips ({n / sum(counts.values()):.0%}), '
+                  f'so accuracy mostly measures that class; the balanced accuracy and the recall of each class are reported too')
+    return True
 
 def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None, duration=None, bs=32, lr=None,
                     valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model', tta=None):
@@ -338,14 +398,14 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     if spec.front_end is not None:
         if sr not in (None, spec.sr): raise CLIError(f'--sr {sr}: {spec.name} needs audio at {spec.sr} Hz (leave out --sr)')
         sr = spec.sr
-    files = _audio_files([data])
+    files = _audio_files([data], on_error)
     checked = _labels(data, labels, files)
     native = None
     if sr is None:   # the files' most common rate (AudioBlock(sr=None)'s rule, warned about if they differ), at most the recipe's
         probe = AudioLoader(); probe.setup(files); native = probe.sr; sr = recipe_sr(native)
-    if sr is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
+    if sr is None: raise _none_readable(files, data)
     duration = duration or typical_duration(files)
-    if duration is None: raise CLIError(f'none of the {len(files)} audio files in {data} could be read, e.g. {files[0]}', status=1)
+    if duration is None: raise _none_readable(files, data)
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
     if gib > 2: raise CLIError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: '
                                f'use a smaller --bs, --duration or --sr')
@@ -362,7 +422,11 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     except KeyError as e:   # fastai's words for a class that a random split left in validation only
         if 'was not included in the training dataset' not in str(e): raise
         raise CLIError(f'{e.args[0]}: each class needs training files; give it more (or another --valid-pct or --seed)') from None
+    except AudioLoadError: raise   # a bad file: `main` names it, with --skip-bad-files
+    except ValueError as e:        # data that cannot be used, e.g. a set of which --skip-bad-files skipped every file
+        raise CLIError(_first_line(e), status=1) from None
     _check_split(dls, data, checked[2], bs)
+    unbalanced = _check_balance(dls, data, checked[2])
     epochs = epochs or recipe_epochs(dls.train.n, dls.train.bs, pretrained)
     # test-time augmentation: the recipe's passes (none without augmentations: every pass would be the plain one)
     tta = (recipe_tta(pretrained) if tta is None else tta) if augment else 0
@@ -374,9 +438,10 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     with _log_friendly(learn):
         history = _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [])
         interp = ClassificationInterpretation.from_learner(learn)
-        _report(learn, interp, tta=tta)
+        _report(learn, interp, tta=tta, balanced=unbalanced)
         learn.predict_tta = tta   # exported with the learner: `predict` then predicts as the report measured
-        try: files = write_outputs(learn, out, _valid_files(learn.dls, data), interp, history, tta=tta)
+        valid = _valid_files(learn.dls, data)
+        try: files = write_outputs(learn, out, valid, interp, history, tta=tta, actual=_labels_of(valid, checked[2]))
         except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
             raise CLIError(f'could not write the outputs to {out} ({type(e).__name__}: {_first_line(e)}); nothing was kept', status=1) from None
     return learn, files
@@ -426,7 +491,7 @@ def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean
     "Predict the audio `paths` (files or folders) with the learner exported to `model`, with `tta` augmented passes (by default as `train` measured it); a DataFrame, saved to `csv` if given; with `skip_bad`, unreadable files are left out and listed in `df.attrs['skipped']`"
     from fastai_audio.inference import class_columns
     _check_csv(csv)
-    learn, files = _load_audio_learner(model), _audio_files(paths)
+    learn, files = _load_audio_learner(model), _audio_files(paths, 'skip' if skip_bad else 'raise')
     try: class_columns(learn.dls.vocab)   # a class named as a column of the table: refused before any work
     except ValueError as e: raise CLIError(str(e), status=1) from None
     tta = getattr(learn, 'predict_tta', 0) if tta is None else tta
@@ -439,8 +504,8 @@ def predict_paths(model, paths, csv=None, timeline=False, hop=None, reduce='mean
     if files and len(skipped) == len(files):
         f, why = next(iter(skipped.items()))
         raise CLIError(f'none of the {len(files)} audio files could be read, e.g. {f}: {why}', status=1)
-    df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
-    df = df[['file'] + [c for c in df.columns if c != 'file']]
+    skipped = {**{str(d): why for d, why in files.skipped.items()}, **skipped}   # folders that could not be listed, then files
+    df = _with_probability(df)
     df.attrs['skipped'] = skipped
     if csv is not None: _save_csv(df, csv)
     return df

@@ -7,7 +7,7 @@ __all__ = ['MAX_SAMPLE', 'MAX_DECODED_BYTES', 'audio_extensions', 'AudioLoadErro
            'get_audio_files', 'AudioGetter']
 
 # %% ../nbs/00_core.ipynb #252b32a2
-import os, re, stat, sys, threading, warnings
+import math, os, re, stat, sys, threading, warnings
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 import numpy as np, torch
@@ -306,11 +306,31 @@ def _decode(fn, fd, size, sr, mono, offset, duration):
         return x, file_sr
 
 # %% ../nbs/00_core.ipynb #8372e4f1
+def _number(name, v):
+    "`v` as a float, or a ValueError naming the argument `name`"
+    if isinstance(v, (bool, str, bytes)): raise ValueError(f'{name} must be a number, got {v!r}')
+    try: return float(v)
+    except (TypeError, ValueError): raise ValueError(f'{name} must be a number, got {v!r}') from None
+
+def _check_load_args(sr, offset, duration):
+    "`sr` as an int or None, `offset` as a float, `duration` as a float or None (to the end, also for `inf`); a ValueError naming a bad one"
+    if sr is not None:
+        f = _number('sr', sr)
+        # soxr is given the rate as it is: 0 or a negative rate "loaded" one sample, and NaN never returned
+        if not (math.isfinite(f) and f > 0 and f == int(f)): raise ValueError(f'sr must be a whole number of Hz above 0, got {sr!r}')
+        sr = int(f)
+    offset = _number('offset', offset)
+    if not (offset >= 0 and math.isfinite(offset)): raise ValueError(f'offset must be >= 0 and finite (seconds), got {offset!r}')
+    if duration is not None:
+        duration = _number('duration', duration)
+        if not duration > 0: raise ValueError(f'duration must be > 0 (seconds; inf or None: to the end), got {duration!r}')
+        if math.isinf(duration): duration = None
+    return sr, offset, duration
+
 def load_audio(fn, sr=None, mono=False, offset=0., duration=None) -> AudioTensor:
     "Decode `duration` seconds of `fn` from `offset` to a float32 `AudioTensor` (C, N), resampled to `sr` and averaged to one channel if `mono`"
     fn = Path(os.fsdecode(fn)) if isinstance(fn, bytes) else Path(fn)
-    if offset < 0: raise ValueError(f'offset must be >= 0, got {offset}')
-    if duration is not None and duration <= 0: raise ValueError(f'duration must be > 0, got {duration}')
+    sr, offset, duration = _check_load_args(sr, offset, duration)
     fd,size = _open_fd(fn)
     try:
         with _quiet_stderr(_looks_mpeg(fd, fn)): x,file_sr = _decode(fn, fd, size, sr, mono, offset, duration)
@@ -381,10 +401,15 @@ def _file_key(e):
     try: st = e.stat(); return st.st_dev, st.st_ino
     except OSError: return None
 
-def get_audio_files(path, recurse=True, folders=None):
-    "Get audio files in `path` recursively, only in `folders`, if specified."
+def _report_unlisted(unreadable):
+    lines = '\n'.join(f'  {_printable(d)}: {why}' for d,why in list(unreadable.items())[:20]) + ('\n  ...' if len(unreadable) > 20 else '')
+    warnings.warn(f'get_audio_files: skipped {len(unreadable)} folder(s) that could not be read, with every file in them:\n{lines}')
+
+def get_audio_files(path, recurse=True, folders=None, on_error='raise'):
+    "Get audio files in `path` recursively, only in `folders`, if specified; an unreadable folder is an `AudioLoadError`, or with `on_error='skip'` left out and listed in the result's `skipped`"
+    if on_error not in ('raise', 'skip'): raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
     path,folders = Path(path),L(folders)
-    found,seen_dirs,unreadable = [],set(),[]
+    found,seen_dirs,unreadable = [],set(),{}
     todo = [(path, True)]
     while todo:
         d,top = todo.pop()
@@ -394,7 +419,9 @@ def get_audio_files(path, recurse=True, folders=None):
             seen_dirs.add((st.st_dev, st.st_ino))
             with os.scandir(d) as it: entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            unreadable.append(f'{_printable(d)} ({e.strerror or e})'); continue
+            why = f'cannot read this folder ({e.strerror or e}), so its audio files cannot be listed'
+            if on_error == 'raise': raise AudioLoadError(d, why) from None
+            unreadable[d] = why; continue
         subdirs = []
         for e in entries:
             if e.is_dir():
@@ -403,15 +430,14 @@ def get_audio_files(path, recurse=True, folders=None):
                   and not (top and recurse and folders and '.' not in folders)):
                 found.append((d/e.name, _file_key(e)))
         todo += [(s, False) for s in reversed(subdirs)]
-    if unreadable:
-        warnings.warn(f'get_audio_files: {len(unreadable)} folder(s) could not be read and their files are not listed: '
-                      + '; '.join(unreadable[:20]) + (' ...' if len(unreadable) > 20 else ''))
+    if unreadable: _report_unlisted(unreadable)
     res,seen = L(),set()
     for fn,key in sorted(found, key=lambda o: o[0]):   # a file reached by two names is kept under the first
         if key is None or key not in seen: seen.add(key); res.append(fn)
+    res.skipped = unreadable
     return res
 
-def AudioGetter(suf='', recurse=True, folders=None):
+def AudioGetter(suf='', recurse=True, folders=None, on_error='raise'):
     "Create `get_audio_files` partial that searches suffix `suf` and passes along `kwargs`, only in `folders`, if specified"
-    def _inner(o, recurse=recurse, folders=folders): return get_audio_files(Path(o)/suf, recurse, folders)
+    def _inner(o, recurse=recurse, folders=folders): return get_audio_files(Path(o)/suf, recurse, folders, on_error)
     return _inner

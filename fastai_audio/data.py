@@ -370,6 +370,13 @@ def _check_items(dataset, n_workers=None):
     bad_idx = {i for i, *_ in bad}
     return [i for i in range(len(dataset)) if i not in bad_idx], {fn: reason for _, fn, reason in bad}
 
+def _refuse_empty(dataset, skipped):
+    "A ValueError for a set that `on_error='skip'` left without any item: there would be nothing to train on, or metrics of `None`"
+    name = {0: 'training', 1: 'validation'}.get(getattr(dataset, 'split_idx', None), 'audio')
+    fn, why = next(iter(skipped.items()), ('?', '?'))
+    raise ValueError(f"none of the {len(dataset)} {name} files could be read (e.g. {fn}: {why}): on_error='skip' left nothing "
+                     f"to {'train on' if name == 'training' else 'measure the model on' if name == 'validation' else 'load'}")
+
 def _report_skipped(skipped, n, later=False):
     lines = '\n'.join(f'  {fn}: {reason}' for fn, reason in skipped.items())
     what = (f'skipped {len(skipped)} audio file(s) that loaded when the DataLoaders were made but not any more' if later
@@ -392,6 +399,8 @@ class AudioDL(TfmdDL):
                 if dataset._audio_check[1]: _report_skipped(dataset._audio_check[1], len(dataset))
             # shared by every loader of this dataset (`new`, `test_dl`, `Interpretation`): one list of the items in use
             self._keep,self.skipped = dataset._audio_check
+            # refused here: fastai's first pass over a training set would fail on no item, an empty validation set give `None` metrics
+            if not self._keep: _refuse_empty(dataset, self.skipped)
         super().__init__(dataset, **kwargs)
 
     @property
@@ -456,8 +465,8 @@ class AudioDL(TfmdDL):
 
 @patch(as_prop=True)
 def skipped(self:DataLoaders):
-    "Files left out of any of the loaders because they could not be loaded, with the reasons"
-    return {fn: r for dl in self.loaders for fn, r in getattr(dl, 'skipped', {}).items()}
+    "Files left out of any of the loaders because they could not be loaded, and folders that could not be listed (`AudioDataLoaders`), with the reasons"
+    return {**getattr(self, '_unlisted', {}), **{fn: r for dl in self.loaders for fn, r in getattr(dl, 'skipped', {}).items()}}
 
 # %% ../nbs/04_data.ipynb #a9e6c8dd
 def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='random', valid_crop='center',
@@ -516,7 +525,11 @@ class AudioDataLoaders(DataLoaders):
         audio_kw = {k: kwargs.pop(k) for k in _AUDIO_BLOCK_ARGS if k in kwargs}
         dblock = DataBlock(blocks=(AudioBlock(**audio_kw), y_block), item_tfms=item_tfms,
                            batch_tfms=_default_batch_tfms(batch_tfms), **block_kw)
-        return cls.from_dblock(dblock, source, path=path, **kwargs)
+        dls = cls.from_dblock(dblock, source, path=path, **kwargs)
+        # folders `get_audio_files(on_error='skip')` could not list: `dls.skipped` reports them with the files
+        unlisted = getattr(source, 'skipped', None)
+        if unlisted: dls._unlisted = dict(unlisted)
+        return dls
 
     @classmethod
     @delegates(AudioBlock, keep=True)
@@ -525,10 +538,11 @@ class AudioDataLoaders(DataLoaders):
         "One folder per class in `path`; split by `train`/`valid` subfolders if there are, else randomly by `valid_pct`"
         path = Path(path)
         split_folders = (path/train).is_dir() and (path/valid).is_dir()
-        block_kw = dict(get_items=partial(get_audio_files, folders=[train, valid]) if split_folders else get_audio_files,
-                        get_y=parent_label,
+        # listed here, with `on_error`: a class folder that cannot be read is refused, or skipped and reported
+        files = get_audio_files(path, folders=[train, valid] if split_folders else None, on_error=kwargs.get('on_error', 'raise'))
+        block_kw = dict(get_y=parent_label,
                         splitter=GrandparentSplitter(train, valid) if split_folders else RandomSplitter(valid_pct, seed=seed))
-        return cls._from_blocks(path, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_folder', **kwargs)
+        return cls._from_blocks(files, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_folder', **kwargs)
 
     @classmethod
     @delegates(AudioBlock, keep=True)
@@ -558,7 +572,7 @@ class AudioDataLoaders(DataLoaders):
     @delegates(AudioBlock, keep=True)
     def from_re(cls, path, pat, files=None, valid_pct=.2, seed=None, vocab=None, item_tfms=None, batch_tfms=None, arch=None, **kwargs):
         r"Label each file by the first group of the regex `pat` searched in its name (e.g. `r'^(\d+)_'` for FSDD)"
-        files = get_audio_files(path) if files is None else files
+        files = get_audio_files(path, on_error=kwargs.get('on_error', 'raise')) if files is None else files
         block_kw = dict(get_y=using_attr(RegexLabeller(pat), 'name'), splitter=RandomSplitter(valid_pct, seed=seed))
         return cls._from_blocks(files, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_re', **kwargs)
 

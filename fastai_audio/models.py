@@ -249,10 +249,13 @@ def get_arch(arch) -> AudioArch:
 
 # %% ../nbs/04a_models.ipynb #36e32199
 _EFFICIENTAT_RELEASE = 'https://github.com/fschmid56/EfficientAT/releases/download/v0.0.1/'
-_EFFICIENTAT = {  # name: (width, checkpoint file, sha256 where it was measured)
+_EFFICIENTAT = {  # name: (width, checkpoint file, sha256 where it is known)
     'mn01_as': (.1, 'mn01_as_mAP_298.pt', None), 'mn02_as': (.2, 'mn02_as_mAP_378.pt', None),
-    'mn04_as': (.4, 'mn04_as_mAP_432.pt', '899a8c6217063f6941793102a2780b3dd788ab11fce468d9cf5f0577c453321c'),
-    'mn05_as': (.5, 'mn05_as_mAP_443.pt', None), 'mn10_as': (1., 'mn10_as_mAP_471.pt', None),
+    'mn04_as': (.4, 'mn04_as_mAP_432.pt', '899a8c6217063f6941793102a2780b3dd788ab11fce468d9cf5f0577c453321c'),   # measured on the release file
+    'mn05_as': (.5, 'mn05_as_mAP_443.pt', None),
+    # 19,708,753 bytes; the digest a public deployment pins for EfficientAT's release file (its AudioSet class map has
+    # the digest of AUDIOSET_LABELS below, the shared audioset_class_labels_indices.csv)
+    'mn10_as': (1., 'mn10_as_mAP_471.pt', '0bd7dc2443af498c289a2e739f02ebb515d6aa3fd3ab9db539c86123ae368a4e'),
     'mn20_as': (2., 'mn20_as_mAP_478.pt', None), 'mn30_as': (3., 'mn30_as_mAP_482.pt', None),
     'mn40_as': (4., 'mn40_as_mAP_484.pt', None), 'mn40_as_ext': (4., 'mn40_as_ext_mAP_487.pt', None)}
 
