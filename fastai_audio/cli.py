@@ -10,7 +10,8 @@ __all__ = ['write_outputs', 'validation_accuracy', 'run_demo', 'CLIError', 'trai
 import argparse, contextlib, math, os, re, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
-from .recipes import n_fft_for, recipe_batch_tfms, recipe_cbs, recipe_epochs, recipe_fit, recipe_lr, recipe_sr, recipe_tta, typical_duration
+from .models import get_arch
+from .recipes import Recipe, plan_recipe, recipe_batch_tfms
 
 # %% ../nbs/09_cli.ipynb #d40eceec
 def _save_figure(fig, fname):
@@ -35,22 +36,37 @@ def _readable_by_all(*fns):
     for fn in fns: os.chmod(fn, 0o666 & ~mask)
 
 def _with_probability(df):
-    "The table of `predict_files` with the probability of the predicted label after `label`, and `file` first"
-    df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
+    "The table of `predict_files` with the probability of the predicted label after `label` (a multi-label table's `labels` have one each), and `file` first"
+    if 'label' in df: df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
     return df[['file'] + [c for c in df.columns if c != 'file']]
 
 def _prediction_table(learn, files, tta=0, actual=None):
     "`files` predicted as `predict` gives them (file, label, probability, a column per class), with the true label of each, `actual`, after `probability`"
     df = _with_probability(learn.predict_files(list(files), tta=tta))
-    if actual is not None: df.insert(df.columns.get_loc('probability') + 1, 'actual', [str(a) for a in actual])
+    after = 'probability' if 'probability' in df else 'labels'
+    if actual is not None: df.insert(df.columns.get_loc(after) + 1, 'actual', [str(a) for a in actual])
     return df
+
+def _multi_label_figures(learn, out, write, tta=0):
+    "Write the precision-recall curves and the per-class table (AP, F1, precision, recall, support) of a multi-label `learn` on its validation set"
+    import matplotlib.pyplot as plt
+    from fastai_audio.metrics import class_report, plot_pr_curves
+    from fastai_audio.inference import label_thresholds
+    probs, targs = learn.tta_preds(tta=tta)
+    def pr_curves(fn):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        plot_pr_curves(probs, targs, learn.dls.vocab, ax=ax)
+        _save_figure(fig, fn)
+    write(out/'pr_curves.png', 'the precision-recall curve of each class on the validation set', pr_curves)
+    write(out/'class_report.csv', 'AP, F1, precision, recall and support of each class on the validation set, at the chosen thresholds',
+          lambda fn: class_report(probs, targs, learn.dls.vocab, label_thresholds(learn)).to_csv(fn))
 
 def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actual=None):
     "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes; their true labels `actual` if given) and the epoch table `history` in `out`"
     import matplotlib.pyplot as plt
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.export import save_weights, export_waveform_model
-    from fastai_audio.inference import write_table
+    from fastai_audio.inference import write_table, is_multi_label
     from fastai_audio.interpret import plot_confusion
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
@@ -70,15 +86,17 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actu
               lambda fn: export_waveform_model(learn, fn))
         learn.dls.train.show_batch(max_n=9, show=True)
         write(out/'show_batch.png', 'a training batch as the model sees it', lambda fn: _save_figure(plt.gcf(), fn))
-        interp = interp or ClassificationInterpretation.from_learner(learn)
-        write(out/'confusion_matrix.png', 'the confusion matrix of the validation set',   # sized for the number of classes
-              lambda fn: _save_figure(plot_confusion(interp), fn))
+        if is_multi_label(learn.dls): _multi_label_figures(learn, out, write, tta)
+        else:
+            interp = interp or ClassificationInterpretation.from_learner(learn)
+            write(out/'confusion_matrix.png', 'the confusion matrix of the validation set',   # sized for the number of classes
+                  lambda fn: _save_figure(plot_confusion(interp), fn))
         if history is not None:
             write(out/'history.csv', 'the epoch table of the training: losses, metrics and seconds of each epoch',
                   lambda fn: history.to_csv(fn, index=False))
         if len(predict):
-            write(out/'predictions.csv', f'predicted label, its probability, {"the actual label, " if actual is not None else ""}'
-                                         f'and every class probability of {len(predict)} files',
+            write(out/'predictions.csv', ('predicted labels, ' if is_multi_label(learn.dls) else 'predicted label, its probability, ')
+                                         + ('the actual label, ' if actual is not None else '') + f'and every class probability of {len(predict)} files',
                   lambda fn: write_table(_prediction_table(learn, predict, tta, actual), fn))
     except BaseException:
         for fn in started: Path(fn).unlink(missing_ok=True)   # no half set of outputs that looks like a model
@@ -171,8 +189,8 @@ def _history_cb():
             self.rows.append({'fit': self.n_fits, **dict(zip(names, self.recorder.log)), 'seconds': round(time.time() - self.start, 1)})
     return History()
 
-def _fit(learn, epochs, lr, pretrained=False, cbs=()):
-    "Train with `recipe_fit` (pretrained models unfrozen, with discriminative rates); the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite"
+def _fit(learn, recipe):
+    "Train `learn` as `recipe` says (`Recipe.fit`); the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite"
     import torch
     from fastai.callback.core import Callback, CancelFitException
     diverged, history = [], _history_cb()
@@ -183,13 +201,13 @@ def _fit(learn, epochs, lr, pretrained=False, cbs=()):
                 diverged.append(f'the {"training" if self.training else "validation"} loss became {self.loss.mean().item()} '
                                 f'in epoch {self.epoch + 1}, batch {self.iter + 1}')
                 raise CancelFitException()
-    cbs = [*cbs, StopIfNonFinite(), history]
-    recipe_fit(learn, epochs, lr, pretrained, cbs=cbs)
+    recipe.fit(learn, cbs=[StopIfNonFinite(), history])
+    lr = recipe.lr
     bad = [k for k, t in learn.model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]
     if bad and not diverged: diverged.append(f'{len(bad)} weight tensors are not finite, e.g. {bad[0]}')
     if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; nothing was written (try a lower --lr, '
                                 f'e.g. {lr / 10:g}, and check the data)', status=1)
-    return pd.DataFrame(history.rows).assign(lr=lr)
+    return pd.DataFrame(history.rows).assign(lr=recipe.lr)
 
 def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, arch='resnet18', sr=16000):
     "Train `arch` from scratch on generated data in `out` with the recipe, print a report, write the outputs; return `(learn, files)`"
@@ -209,7 +227,8 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
                     batch_tfms=recipe_batch_tfms(sr, duration=1.)).dataloaders(path, bs=bs, num_workers=0)
     learn = audio_learner(dls, getattr(fv, arch), pretrained=False, metrics=accuracy)
     with _log_friendly(learn):
-        history = _fit(learn, epochs, lr)
+        # the recipe's schedule, without MixUp: the generated clips are clean and the demo short
+        history = _fit(learn, Recipe(get_arch(arch), False, sr, 1., bs, lr, epochs, augment=False))
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
         held_out_files = get_audio_files(held_out)
@@ -250,7 +269,11 @@ def _audio_files(paths, on_error='raise'):
 
 def _first_line(e): return (str(e).strip().splitlines() or [''])[0]
 
-def _read_labels_csv(csv, data):
+def _classes(label, delim=None):
+    "The classes of one file's `label`: itself, or the labels it joins with `delim` (none for an empty one)"
+    return {label} if delim is None else {l.strip() for l in str(label).split(delim) if l.strip()}
+
+def _read_labels_csv(csv, data, label_delim=None):
     "The rows of the labels file `csv` as strings, absolute file names made relative to `data`, `is_valid` as booleans; each problem a `CLIError`"
     try: df = pd.read_csv(csv, dtype=str, keep_default_na=False)   # strings: a file named `7` or a label `nan` stay as they are
     except pd.errors.EmptyDataError: raise CLIError(f'--labels: {csv} is empty; it needs a header and rows of file,label') from None
@@ -259,7 +282,7 @@ def _read_labels_csv(csv, data):
     if df.shape[1] < 2: raise CLIError(f'--labels: {csv} needs two columns, file and label; it has {list(df.columns)}')
     if not len(df): raise CLIError(f'--labels: {csv} has a header and no rows')
     fn, lab = df.columns[:2]
-    for col, what in ((fn, 'file name'), (lab, 'label')):
+    for col, what in ((fn, 'file name'), (lab, 'label'))[:1 if label_delim else 2]:   # sets of labels may be empty: a clip of none of the classes
         empty = np.flatnonzero(df[col].str.strip() == '')
         if len(empty): raise CLIError(f'--labels: {len(empty)} row(s) of {csv} have no {what}, e.g. line {empty[0] + 2}')
     # `from_df` puts each name after `data/`: an absolute name would be doubled, so it is made relative (`..` if need be)
@@ -280,13 +303,15 @@ def _read_labels_csv(csv, data):
         df['is_valid'] = flags.astype(bool)
         if df.is_valid.all(): raise CLIError(f'--labels: every row of {csv} is_valid: no file is left to train on')
         if not df.is_valid.any(): raise CLIError(f'--labels: no row of {csv} is_valid: nothing to validate on (leave out the column for a random split)')
-        unseen = sorted(set(df[lab][df.is_valid]) - set(df[lab][~df.is_valid]))
+        seen = set().union(*(_classes(l, label_delim) for l in df[lab][~df.is_valid]))
+        unseen = sorted(set().union(*(_classes(l, label_delim) for l in df[lab][df.is_valid])) - seen)
         if unseen: raise CLIError(f'--labels: {len(unseen)} class(es) in {csv} have validation rows and no training rows, e.g. {unseen[0]!r}')
     return df
 
-def _labels(data, labels, files):
-    "`labels` ('folder', 're:PATTERN' or 'csv:FILE') checked against `files` before any work: `(kind, arg, {file: label})`"
+def _labels(data, labels, files, label_delim=None):
+    "`labels` ('folder', 're:PATTERN' or 'csv:FILE', whose labels join several with `label_delim`) checked against `files` before any work: `(kind, arg, {file: label})`"
     kind, _, arg = labels.partition(':')
+    if label_delim is not None and kind != 'csv': raise CLIError(f'--label-delim is for --labels csv:FILE, whose label column lists each file\'s labels; not for --labels {labels}')
     data = Path(data)
     if kind == 'folder' and not arg:
         label_of = {f: f.parent.name for f in files}
@@ -308,24 +333,25 @@ def _labels(data, labels, files):
     elif kind == 'csv' and arg:
         csv = Path(arg) if Path(arg).is_absolute() else data/arg
         if not csv.is_file(): raise CLIError(f'--labels: {csv} does not exist')
-        arg = _read_labels_csv(csv, data)
+        arg = _read_labels_csv(csv, data, label_delim)
         label_of = dict(zip((Path(os.path.normpath(data/f)) for f in arg.iloc[:, 0]), arg.iloc[:, 1]))
     else: raise CLIError(f"--labels must be 'folder', 're:PATTERN' or 'csv:FILE', got {labels!r}")
     from fastai_audio.inference import RESERVED_COLUMNS
-    classes = set(label_of.values())
+    classes = set().union(*(_classes(l, label_delim) for l in label_of.values()))
     named_as_column = sorted(classes & set(RESERVED_COLUMNS))
     if named_as_column: raise CLIError(f'--labels {labels}: a class is named {named_as_column[0]!r}, like a column of the predictions '
                                        f"({', '.join(RESERVED_COLUMNS)}); rename it", status=1)
-    if len(classes) < 2: raise CLIError(f'--labels {labels}: every file has the label {classes.pop()!r}; a classifier needs two classes or more')
+    if not classes: raise CLIError(f'--labels {labels}: no file has a label')
+    if len(classes) < 2 and label_delim is None: raise CLIError(f'--labels {labels}: every file has the label {classes.pop()!r}; a classifier needs two classes or more')
     return kind, arg, label_of
 
-def _labels_dls(data, labels, files, **kwargs):
+def _labels_dls(data, labels, files, label_delim=None, **kwargs):
     "`AudioDataLoaders` for `data` labelled as `labels` says ('folder', 're:PATTERN' or 'csv:FILE'), checked by `_labels`"
     from fastai_audio.data import AudioDataLoaders
-    kind, arg, _ = _labels(data, labels, files) if isinstance(labels, str) else labels
+    kind, arg, _ = _labels(data, labels, files, label_delim) if isinstance(labels, str) else labels
     if kind == 'folder': return AudioDataLoaders.from_folder(data, **kwargs)
     if kind == 're': return AudioDataLoaders.from_re(data, arg, files=files, **kwargs)
-    return AudioDataLoaders.from_df(arg, data, valid_col='is_valid' if 'is_valid' in arg else None, **kwargs)
+    return AudioDataLoaders.from_df(arg, data, valid_col='is_valid' if 'is_valid' in arg else None, label_delim=label_delim, **kwargs)
 
 # %% ../nbs/09_cli.ipynb #36171198
 def _item_files(ds, data):
@@ -343,7 +369,7 @@ def _labels_of(files, label_of):
     label_of = {key(f): l for f, l in label_of.items()}
     return [label_of[key(f)] for f in files]
 
-def _check_split(dls, data, label_of, bs):
+def _check_split(dls, data, label_of, bs, label_delim=None):
     "Refuse a split the model cannot learn or be measured on (after skipping bad files); the training batch size cut to the training set"
     # a set of which no file could be read is refused by `AudioDL` itself, as the DataLoaders are made
     for ds, name in ((dls.train_ds, 'training'), (dls.valid_ds, 'validation')):
@@ -351,10 +377,15 @@ def _check_split(dls, data, label_of, bs):
     if dls.train.n < 2: raise CLIError(f'only {dls.train.n} training file could be read: BatchNorm needs batches of 2 or more', status=1)
     key = lambda f: Path(os.path.normpath(f))
     label_of = {key(f): l for f, l in label_of.items()}
-    seen = {label_of.get(key(f)) for f in _item_files(dls.train_ds, data)}
-    only_valid = sorted({label_of.get(key(f)) for f in _item_files(dls.valid_ds, data)} - seen, key=str)
+    classes_of = lambda ds: set().union(*(_classes(label_of.get(key(f)), label_delim) for f in _item_files(ds, data)))
+    seen, held = classes_of(dls.train_ds), classes_of(dls.valid_ds)
+    only_valid = sorted(held - seen, key=str)
     if only_valid: raise CLIError(f'{len(only_valid)} class(es) have validation files and no training files, e.g. {only_valid[0]!r}: '
                                   f'give each class more files (or another --valid-pct or --seed)')
+    if label_delim is not None and seen - held:   # one label a clip: `_report` warns, from the confusion matrix
+        absent = sorted(seen - held, key=str)
+        warnings.warn(f'{len(absent)} of the {len(seen)} classes have no validation clip, e.g. {absent[0]!r}: their AP and F1 are not measured '
+                      f'(give them more files, or another --valid-pct or --seed)')
     if bs > dls.train.n:   # fastai drops the last incomplete training batch: one of `bs` would leave no batch at all
         print(f'--bs {bs} is more than the {dls.train.n} training files: batches of {dls.train.n}')
         dls.train.bs = dls.train.n
@@ -378,46 +409,46 @@ def _check_balance(dls, data, label_of):
                   f'so accuracy mostly measures that class; the balanced accuracy and the recall of each class are reported too')
     return True
 
+def _recipe(files, data, arch, **kwargs):
+    "`plan_recipe` for the command line: its refusals as one-line `CLIError`s"
+    from fastai_audio.core import AudioLoadError
+    try: return plan_recipe(files, arch=None if arch == 'auto' else arch, **kwargs)
+    except AudioLoadError: raise _none_readable(files, data) from None
+    except ValueError as e: raise CLIError(_first_line(e)) from None
+
+def _multi_label_report(learn, tta=0):
+    "Choose the thresholds of a multi-label `learn` on validation and print its mAP and F1 at them"
+    from fastai_audio.metrics import mean_average_precision, f1_at
+    th = learn.tune_thresholds(tta=tta)
+    probs, targs = learn.tta_preds(tta=tta)
+    held = int((targs.sum(0) > 0).sum())
+    print(f'validation mAP: macro {mean_average_precision(probs, targs):.4f}, micro {mean_average_precision(probs, targs, "micro"):.4f}; '
+          f'F1 at the thresholds chosen on it: micro {f1_at(probs, targs, th):.4f}, macro {f1_at(probs, targs, th, "macro"):.4f} '
+          f'({len(targs)} clips, {held} of the {len(learn.dls.vocab)} classes present)')
+
 def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None, duration=None, bs=32, lr=None,
-                    valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model', tta=None):
-    "Train `arch` on the audio files in `data` labelled by `labels`, print a report, write the outputs; return `(learn, files)`"
+                    valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model', tta=None,
+                    label_delim=None):
+    "Train `arch` ('auto': the recipe's choice) on the audio files in `data` labelled by `labels` (sets of labels joined by `label_delim`), print a report, write the outputs; return `(learn, files)`"
     from fastai.vision.all import accuracy, set_seed
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.core import AudioLoadError
-    from fastai_audio.data import AudioLoader
-    from fastai_audio.learner import audio_learner
+    from fastai_audio.metrics import mAP, F1Multi
     data = Path(data)
     if not data.is_dir(): raise CLIError(f'the data folder {data} does not exist' if not data.exists() else f'{data} is not a folder')
     out = _out_folder(out)   # checked before any work
-    spec = _arch(arch)
-    if bs < 2: raise CLIError(f'--bs {bs}: BatchNorm needs batches of 2 or more')
-    if tta is not None and (isinstance(tta, bool) or not isinstance(tta, int) or tta < 0): raise CLIError(f'--tta {tta!r}: must be an integer >= 0')
-    if tta and not augment: raise CLIError(f'--tta {tta} with --no-augment: without augmentations every pass would be the plain one')
-    # an audio model pretrained on its own features: its AudioSet weights by default, its sample rate and front end
-    pretrained = (spec.family == 'audio' and spec.pretrained) if pretrained is None else pretrained
-    if spec.front_end is not None:
-        if sr not in (None, spec.sr): raise CLIError(f'--sr {sr}: {spec.name} needs audio at {spec.sr} Hz (leave out --sr)')
-        sr = spec.sr
+    if arch != 'auto': _arch(arch)   # an unknown name, refused before the files are read
     files = _audio_files([data], on_error)
-    checked = _labels(data, labels, files)
-    native = None
-    if sr is None:   # the files' most common rate (AudioBlock(sr=None)'s rule, warned about if they differ), at most the recipe's
-        probe = AudioLoader(); probe.setup(files); native = probe.sr; sr = recipe_sr(native)
-    if sr is None: raise _none_readable(files, data)
-    duration = duration or typical_duration(files)
-    if duration is None: raise _none_readable(files, data)
-    gib = min(bs, len(files)) * duration * sr * 4 / 2**30
-    if gib > 2: raise CLIError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: '
-                               f'use a smaller --bs, --duration or --sr')
-    lr = lr or recipe_lr(spec.name, pretrained)
-    print(f'{len(files)} files in {data}; sr={sr} Hz' + (f' (resampled from {native} Hz)' if native not in (None, sr) else '')
-          + f', clips of {duration} s, arch={spec.name}'
-          + (' (pretrained, fine-tuned)' if pretrained else ' (from scratch)'))
+    checked = _labels(data, labels, files, label_delim)
+    recipe = _recipe(files, data, arch, pretrained=pretrained, sr=sr, duration=duration, bs=bs, lr=lr, epochs=epochs, augment=augment, tta=tta)
+    spec, multi = recipe.arch, label_delim is not None
+    native = recipe.native_sr
+    print(f'{len(files)} files in {data}; sr={recipe.sr} Hz' + (f' (resampled from {native} Hz)' if native not in (None, recipe.sr) else '')
+          + f', clips of {recipe.duration} s, arch={spec.name}' + (' (pretrained, fine-tuned)' if recipe.pretrained else ' (from scratch)')
+          + (f": {recipe.why['arch']}" if arch == 'auto' else ''))
     set_seed(seed)
-    tfms = recipe_batch_tfms(sr, augment=augment, spectrogram=spec.input != 'waveform',
-                             arch=spec.name if spec.front_end is not None else None, duration=duration)
-    try: dls = _labels_dls(data, checked, files, sr=sr, duration=duration, valid_pct=valid_pct, seed=seed, bs=bs,
-                           batch_tfms=tfms, on_error=on_error, num_workers=0,
+    try: dls = _labels_dls(data, checked, files, label_delim, sr=recipe.sr, duration=recipe.duration, valid_pct=valid_pct, seed=seed,
+                           bs=bs, batch_tfms=recipe.batch_tfms(), on_error=on_error, num_workers=0,
                            cache='memory')   # each file decoded once, not on every epoch (and again for PreciseBN)
     except KeyError as e:   # fastai's words for a class that a random split left in validation only
         if 'was not included in the training dataset' not in str(e): raise
@@ -425,23 +456,25 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     except AudioLoadError: raise   # a bad file: `main` names it, with --skip-bad-files
     except ValueError as e:        # data that cannot be used, e.g. a set of which --skip-bad-files skipped every file
         raise CLIError(_first_line(e), status=1) from None
-    _check_split(dls, data, checked[2], bs)
-    unbalanced = _check_balance(dls, data, checked[2])
-    epochs = epochs or recipe_epochs(dls.train.n, dls.train.bs, pretrained)
-    # test-time augmentation: the recipe's passes (none without augmentations: every pass would be the plain one)
-    tta = (recipe_tta(pretrained) if tta is None else tta) if augment else 0
-    print(f'{dls.train.n} training and {dls.valid.n} validation clips; {epochs} epochs at lr {lr:g}')
-    try: learn = audio_learner(dls, spec if spec.family != 'image' else spec.create, pretrained=pretrained, metrics=accuracy)
+    _check_split(dls, data, checked[2], bs, label_delim)
+    unbalanced = not multi and _check_balance(dls, data, checked[2])
+    recipe.set_epochs(dls.train.n)
+    print(f'{dls.train.n} training and {dls.valid.n} validation clips; {recipe.epochs} epochs at lr {recipe.lr:g}')
+    try: learn = recipe.learner(dls, metrics=[mAP(), F1Multi()] if multi else accuracy)
     except AudioLoadError: raise   # a bad file met on the first batch: `main` names it, with --skip-bad-files
     except ValueError as e:   # the model and the data do not fit, found on a first batch: SpecAugment masks wider than short clips
-        raise CLIError(f'{spec.name} on clips of {duration:g} s at {sr} Hz: {_first_line(e)}') from None
+        raise CLIError(f'{spec.name} on clips of {recipe.duration:g} s at {recipe.sr} Hz: {_first_line(e)}') from None
+    if getattr(learn, 'head_matches', None): print(f'the new head starts from the pretrained outputs of {len(learn.head_matches)} classes named alike: '
+                                                    + ', '.join(f'{k} ({v})' for k, v in learn.head_matches.items()))
     with _log_friendly(learn):
-        history = _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [])
-        interp = ClassificationInterpretation.from_learner(learn)
-        _report(learn, interp, tta=tta, balanced=unbalanced)
-        learn.predict_tta = tta   # exported with the learner: `predict` then predicts as the report measured
+        history = _fit(learn, recipe)
+        learn.predict_tta = recipe.tta   # exported with the learner: `predict` then predicts as the report measured
+        if multi: interp = None; _multi_label_report(learn, recipe.tta)
+        else:
+            interp = ClassificationInterpretation.from_learner(learn)
+            _report(learn, interp, tta=recipe.tta, balanced=unbalanced)
         valid = _valid_files(learn.dls, data)
-        try: files = write_outputs(learn, out, valid, interp, history, tta=tta, actual=_labels_of(valid, checked[2]))
+        try: files = write_outputs(learn, out, valid, interp, history, tta=recipe.tta, actual=_labels_of(valid, checked[2]))
         except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
             raise CLIError(f'could not write the outputs to {out} ({type(e).__name__}: {_first_line(e)}); nothing was kept', status=1) from None
     return learn, files
@@ -553,7 +586,11 @@ def _parser():
                    "e.g. 're:^(\\d+)_'), or 'csv:FILE' (columns file, label, optional is_valid; FILE relative to DATA) (default: %(default)s)")
     t.add_argument('--arch', default='resnet18', help="model: an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
                    "from its AudioSet weights at 32 kHz by default), a torchvision or fastai name (resnet34, xresnet18, efficientnet_b0, ...), "
-                   "'audionet' (raw waveforms), or a timm name (default: %(default)s)")
+                   "'audionet' (raw waveforms), a timm name, or 'auto': mn04_as fine-tuned, or resnet18 from scratch where the AudioSet model "
+                   "hears speech in most files (default: %(default)s)")
+    t.add_argument('--label-delim', default=None, metavar='CHAR', help="with --labels csv:FILE, the character that joins several labels "
+                   "of a file in its label column (e.g. ';' for 'dog;rain'): a multi-label model, a sigmoid per class with thresholds "
+                   "chosen on validation; an empty label is a clip of none of the classes (default: one label a file)")
     t.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model; from scratch enough for 500 batches, 16 to 50)')
     t.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate, at most 22050; a pretrained audio --arch sets its own)")
     t.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
@@ -609,7 +646,8 @@ def _train(a):
     t0 = time.time()
     learn, files = train_on_folder(a.data, a.labels, arch=a.arch, epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
                                    lr=a.lr, valid_pct=a.valid_pct, seed=a.seed, augment=not a.no_augment,
-                                   pretrained=a.pretrained, on_error='skip' if a.skip_bad_files else 'raise', out=a.out, tta=a.tta)
+                                   pretrained=a.pretrained, on_error='skip' if a.skip_bad_files else 'raise', out=a.out, tta=a.tta,
+                                   label_delim=a.label_delim)
     for fn, why in learn.dls.skipped.items(): print(f'skipped {fn}: {why}')
     print(f'{time.time() - t0:.0f} s in all')
     _print_files(files)
@@ -617,7 +655,8 @@ def _train(a):
 def _predict(a):
     df = predict_paths(a.model, a.paths, csv=a.csv, timeline=a.timeline, hop=a.hop, reduce=a.reduce, tta=a.tta, skip_bad=a.skip_bad_files)
     for fn, why in df.attrs['skipped'].items(): print(f'skipped {fn}: {why}', file=sys.stderr)   # stdout is the table
-    cols = ['file', 'start', 'end', 'label', 'probability'] if a.timeline else ['file', 'label', 'probability']
+    label = ['labels'] if 'labels' in df else ['label', 'probability']   # a multi-label model: the labels over their thresholds
+    cols = ['file', 'start', 'end', *label] if a.timeline else ['file', *label]
     print(df[cols].to_string(index=False, float_format=lambda v: f'{v:.3f}'))
     if a.csv is not None: print(f'wrote {a.csv}')
 

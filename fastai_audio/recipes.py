@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['n_fft_for', 'recipe_sr', 'hop_for', 'recipe_batch_tfms', 'recipe_lr', 'recipe_epochs', 'recipe_cbs', 'recipe_fit',
-           'recipe_tta', 'typical_duration', 'Recipe', 'choose_arch', 'plan_recipe']
+           'recipe_tta', 'typical_duration', 'Recipe', 'choose_arch', 'common_rate', 'plan_recipe']
 
 # %% ../nbs/05a_recipes.ipynb #1caf2ea8
 import math, random
@@ -106,6 +106,7 @@ class Recipe:
     tta: int = 0
     augment: bool = True
     why: dict = field(default_factory=dict)
+    native_sr: Optional[int] = None   # the files' own rate, where the recipe chose `sr` from it
 
     def batch_tfms(self):
         "The batch transforms of the recipe for this data and architecture"
@@ -165,8 +166,8 @@ def choose_arch(files, n=16, seed=0, min_share=.5):
 def _first_line(e): return (str(e).strip().splitlines() or [''])[0]
 
 # %% ../nbs/05a_recipes.ipynb #f6247ab1
-def _rate_of(files):
-    "The most common sample rate of `files` (`AudioBlock(sr=None)`'s rule), or None if none can be read"
+def common_rate(files):
+    "The most common sample rate of `files` (`AudioBlock(sr=None)`'s rule, which warns if they differ), or None if none can be read"
     from fastai_audio.data import AudioLoader
     probe = AudioLoader(); probe.setup(files)
     return probe.sr
@@ -186,8 +187,9 @@ def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32
     if spec.front_end is not None:
         if sr not in (None, spec.sr): raise ValueError(f'sr={sr}: {spec.name} needs audio at {spec.sr} Hz')
         sr, why['sr'] = spec.sr, f"what {spec.name}'s weights were trained on"
-    elif sr is None:
-        native = _rate_of(files)
+    native = None
+    if spec.front_end is None and sr is None:
+        native = common_rate(files)
         if native is None: raise AudioLoadError(files[0], f'none of the {len(files)} audio files could be read')
         sr = recipe_sr(native)
         why['sr'] = f'the files are at {native} Hz' + (f', resampled to at most {sr} Hz' if sr != native else '')
@@ -201,4 +203,4 @@ def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32
     if tta is None:
         tta = recipe_tta(pretrained) if augment else 0
         why['tta'] = 'augmented passes help from scratch; a fine-tuned model predicts in one' if augment else 'no augmentation'
-    return Recipe(spec, bool(pretrained), sr, duration, bs, lr, epochs, tta, augment, why)
+    return Recipe(spec, bool(pretrained), sr, duration, bs, lr, epochs, tta, augment, why, native)
