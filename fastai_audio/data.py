@@ -506,14 +506,15 @@ def _default_batch_tfms(batch_tfms):
     return [MelSpectrogram(), SpecNormalize()] if batch_tfms is None else batch_tfms
 
 def _arch_settings(arch, kwargs, batch_tfms):
-    "The loader settings and batch transforms of the pretrained audio architecture `arch`; a conflicting setting is refused"
+    "The loader settings and batch transforms of the pretrained audio architecture `arch` (the recipe's: its front end with augmentation and SpecAugment); a conflicting setting is refused"
     from fastai_audio.models import get_arch
+    from fastai_audio.recipes import recipe_batch_tfms   # here: recipes build learners, which import this module
     a = get_arch(arch)
     if a.front_end is None: return kwargs, batch_tfms
     for k, need in (('sr', a.sr), ('mono', a.mono)):
         if kwargs.get(k, need) != need:
             raise ValueError(f'{a.name} needs {k}={need!r} (what its pretrained weights were trained on), got {k}={kwargs[k]!r}')
-    return {**kwargs, 'sr': a.sr, 'mono': a.mono}, (a.front_end() if batch_tfms is None else batch_tfms)
+    return {**kwargs, 'sr': a.sr, 'mono': a.mono}, (recipe_batch_tfms(arch=a) if batch_tfms is None else batch_tfms)
 
 class AudioDataLoaders(DataLoaders):
     "`DataLoaders` for audio classification, with factory methods for common dataset layouts"
@@ -521,6 +522,7 @@ class AudioDataLoaders(DataLoaders):
     def _from_blocks(cls, source, path, y_block, item_tfms, batch_tfms, block_kw, arch=None, where='AudioDataLoaders', **kwargs):
         "Build a `DataBlock` with an `AudioBlock` from the `AudioBlock` arguments in `kwargs`, and its `DataLoaders`"
         _check_kwargs(kwargs, where)
+        kwargs.setdefault('bs', 32)   # the recipe's: fastai's 64 leaves a small set few batches an epoch (it drops the last)
         if arch is not None: kwargs, batch_tfms = _arch_settings(arch, kwargs, batch_tfms)
         audio_kw = {k: kwargs.pop(k) for k in _AUDIO_BLOCK_ARGS if k in kwargs}
         dblock = DataBlock(blocks=(AudioBlock(**audio_kw), y_block), item_tfms=item_tfms,
@@ -563,6 +565,7 @@ class AudioDataLoaders(DataLoaders):
         return cls._from_blocks(df, path, y_block, item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_df', **kwargs)
 
     @classmethod
+    @delegates(from_df, keep=True)
     def from_csv(cls, path, csv_fname='labels.csv', header='infer', delimiter=',', **kwargs):
         "Files and labels from the CSV file `path/csv_fname`; `kwargs` as in `from_df`"
         df = pd.read_csv(Path(path)/csv_fname, header=header, delimiter=delimiter)
@@ -577,6 +580,7 @@ class AudioDataLoaders(DataLoaders):
         return cls._from_blocks(files, path, CategoryBlock(vocab=vocab), item_tfms, batch_tfms, block_kw, arch=arch, where='AudioDataLoaders.from_re', **kwargs)
 
     @classmethod
+    @delegates(from_df, keep=True)
     def from_esc50(cls, path, valid_fold=5, label_col='category', esc10=False, **kwargs):
         "ESC-50 (`audio/`, `meta/esc50.csv`; only its ESC-10 rows if `esc10`) or ESC-10 (`meta/esc10.csv`), validating on fold `valid_fold`"
         path = Path(path)

@@ -14,6 +14,7 @@ from torch.optim.swa_utils import update_bn
 from fastai.data.core import DataLoaders
 from fastai.callback.core import Callback
 from fastai.learner import Learner
+from fastcore.meta import delegates
 from fastai.vision.learner import vision_learner, default_split
 from fastai.vision.models import resnet18
 from .core import AudioTensor, _refuse_unknown
@@ -161,6 +162,7 @@ def _warn_image_augs(dls):
                       'to audio batches. Use MaskFreq/MaskTime (SpecAugment) on spectrograms and AddNoise, Gain, TimeShift, ... '
                       'on waveforms (recipe_batch_tfms gives a tested set)')
 
+@delegates(Learner.__init__, keep=True)   # and, for AudioNet or a registered model, its own arguments (nf, ...)
 def audio_learner(dls:DataLoaders, arch=None, n_in=None, pretrained=None, first_conv='sum', normalize=False,
                   n_out=None, precise_bn=True, match_head=True, **kwargs) -> AudioLearner:
     "An `AudioLearner` for `dls` with `arch`: a name of `audio_archs` ('mn04_as', ...), a vision model or timm name, or AudioNet"
