@@ -170,8 +170,23 @@ def _history_cb():
             self.rows.append({'fit': self.n_fits, **dict(zip(names, self.recorder.log)), 'seconds': round(time.time() - self.start, 1)})
     return History()
 
-def _fit(learn, epochs, lr, pretrained=False, cbs=()):
-    "Train with `recipe_fit` (pretrained models unfrozen, with discriminative rates); the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite"
+def _checkpoint_cb(out, history, lr):
+    "A callback that writes, as each epoch ends, the epoch table so far to `out/history.csv` and the weights to `out/last_epoch.pth`: a run stopped part way keeps both"
+    import torch
+    from fastai.callback.core import Callback
+    def replace(fn, save):   # written aside, then renamed: a stop while writing leaves the previous epoch's file whole
+        fn.parent.mkdir(parents=True, exist_ok=True)
+        tmp = fn.with_name(f'.{fn.name}.partial'); save(tmp); os.replace(tmp, fn)
+    class Checkpoint(Callback):
+        order = history.order + 1   # after `history` has its row of the epoch
+        def after_epoch(self):
+            if hasattr(self, 'gather_preds'): return   # `get_preds` runs epoch events too
+            replace(out/'history.csv', lambda fn: pd.DataFrame(history.rows).assign(lr=lr).to_csv(fn, index=False))
+            replace(out/'last_epoch.pth', lambda fn: torch.save(self.learn.model.state_dict(), fn))
+    return Checkpoint()
+
+def _fit(learn, epochs, lr, pretrained=False, cbs=(), out=None):
+    "Train with `recipe_fit` (pretrained models unfrozen, with discriminative rates); the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite, or at an interrupt; with `out`, `history.csv` and `last_epoch.pth` there as each epoch ends"
     import torch
     from fastai.callback.core import Callback, CancelFitException
     diverged, history = [], _history_cb()
@@ -182,11 +197,16 @@ def _fit(learn, epochs, lr, pretrained=False, cbs=()):
                 diverged.append(f'the {"training" if self.training else "validation"} loss became {self.loss.mean().item()} '
                                 f'in epoch {self.epoch + 1}, batch {self.iter + 1}')
                 raise CancelFitException()
-    cbs = [*cbs, StopIfNonFinite(), history]
-    recipe_fit(learn, epochs, lr, pretrained, cbs=cbs)
+    cbs = [*cbs, StopIfNonFinite(), history] + ([_checkpoint_cb(Path(out), history, lr)] if out is not None else [])
+    try: recipe_fit(learn, epochs, lr, pretrained, cbs=cbs)
+    except KeyboardInterrupt:   # Ctrl-C: what the epochs that ended left is kept, and said
+        kept = [str(Path(out)/f) for f in ('history.csv', 'last_epoch.pth') if out is not None and (Path(out)/f).exists()]
+        raise CLIError(f'interrupted in epoch {len(history.rows) + 1} of {epochs}: ' + (f'kept {" and ".join(kept)}, of the {len(history.rows)} '
+                       f'epoch(s) that ended' if kept and history.rows else 'no epoch had ended, nothing was kept'), status=130) from None
     bad = [k for k, t in learn.model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]
     if bad and not diverged: diverged.append(f'{len(bad)} weight tensors are not finite, e.g. {bad[0]}')
-    if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; nothing was written (try a lower --lr, '
+    if out is not None: (Path(out)/'last_epoch.pth').unlink(missing_ok=True)   # diverged: of no use; finished: the outputs hold the weights
+    if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; no model was written (try a lower --lr, '
                                 f'e.g. {lr / 10:g}, and check the data)', status=1)
     return pd.DataFrame(history.rows).assign(lr=lr)
 
@@ -208,7 +228,7 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
                     batch_tfms=recipe_batch_tfms(sr, duration=1.)).dataloaders(path, bs=bs, num_workers=0)
     learn = audio_learner(dls, getattr(fv, arch), pretrained=False, metrics=accuracy)
     with _log_friendly(learn):
-        history = _fit(learn, epochs, lr)
+        history = _fit(learn, epochs, lr, out=out)
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
         held_out_files = get_audio_files(held_out)
@@ -436,7 +456,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     except ValueError as e:   # the model and the data do not fit, found on a first batch: SpecAugment masks wider than short clips
         raise CLIError(f'{spec.name} on clips of {duration:g} s at {sr} Hz: {_first_line(e)}') from None
     with _log_friendly(learn):
-        history = _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [])
+        history = _fit(learn, epochs, lr, pretrained, cbs=recipe_cbs(pretrained) if augment else [], out=out)
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp, tta=tta, balanced=unbalanced)
         learn.predict_tta = tta   # exported with the learner: `predict` then predicts as the report measured
