@@ -30,11 +30,6 @@ def _out_folder(out):
     if not os.access(near, os.W_OK | os.X_OK): raise CLIError(f'--out: {out} cannot be written: {near} is not writable')
     return out
 
-def _readable_by_all(*fns):
-    "Give `fns` the mode of a new file (0o644 with the usual umask): safetensors writes 0o600, too private for a file to share"
-    mask = os.umask(0); os.umask(mask)
-    for fn in fns: os.chmod(fn, 0o666 & ~mask)
-
 def _with_probability(df):
     "The table of `predict_files` with the probability of the predicted label after `label` (a multi-label table's `labels` have one each), and `file` first"
     if 'label' in df: df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
@@ -78,8 +73,7 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actu
     try:
         write(out/'learner.pkl', 'the learner, for `fastai_audio predict` and `load_learner` (a pickle: trusted sources only)', learn.export)
         started += [out/'weights.safetensors', out/'weights.pth', out/'weights.json']
-        weights, config = save_weights(learn, out/'weights')
-        _readable_by_all(weights, config)
+        weights, config = save_weights(learn, out/'weights')   # both written with the mode of a new file
         files[weights] = 'the weights, safe to share: loading them runs no code (`load_weights`)'
         files[config] = 'what the weights need: classes, architecture, sample rate, clip length, spectrogram settings'
         write(out/'waveform_model.pt', 'TorchScript: waveform at the training rate -> class probabilities',
@@ -189,8 +183,22 @@ def _history_cb():
             self.rows.append({'fit': self.n_fits, **dict(zip(names, self.recorder.log)), 'seconds': round(time.time() - self.start, 1)})
     return History()
 
-def _fit(learn, recipe):
-    "Train `learn` as `recipe` says (`Recipe.fit`); the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite"
+def _checkpoint_cb(out, history, lr):
+    "A callback that writes, as each epoch ends, the epoch table so far to `out/history.csv` and the weights to `out/last_epoch.pth`: a run stopped part way keeps both"
+    import torch
+    from fastai.callback.core import Callback
+    from fastai_audio.utils import write_atomic   # aside, then renamed: a stop while writing leaves the previous epoch's file whole
+    def replace(fn, save): fn.parent.mkdir(parents=True, exist_ok=True); write_atomic(fn, save)
+    class Checkpoint(Callback):
+        order = history.order + 1   # after `history` has its row of the epoch
+        def after_epoch(self):
+            if hasattr(self, 'gather_preds'): return   # `get_preds` runs epoch events too
+            replace(out/'history.csv', lambda fn: pd.DataFrame(history.rows).assign(lr=lr).to_csv(fn, index=False))
+            replace(out/'last_epoch.pth', lambda fn: torch.save(self.learn.model.state_dict(), fn))
+    return Checkpoint()
+
+def _fit(learn, recipe, out=None):
+    "Train `learn` as `recipe` says (`Recipe.fit`); the epoch table (a DataFrame); stopped by a `CLIError` at the first loss that is not finite, or at an interrupt; with `out`, `history.csv` and `last_epoch.pth` there as each epoch ends"
     import torch
     from fastai.callback.core import Callback, CancelFitException
     diverged, history = [], _history_cb()
@@ -201,11 +209,17 @@ def _fit(learn, recipe):
                 diverged.append(f'the {"training" if self.training else "validation"} loss became {self.loss.mean().item()} '
                                 f'in epoch {self.epoch + 1}, batch {self.iter + 1}')
                 raise CancelFitException()
-    recipe.fit(learn, cbs=[StopIfNonFinite(), history])
     lr = recipe.lr
+    cbs = [StopIfNonFinite(), history] + ([_checkpoint_cb(Path(out), history, lr)] if out is not None else [])
+    try: recipe.fit(learn, cbs=cbs)
+    except KeyboardInterrupt:   # Ctrl-C: what the epochs that ended left is kept, and said
+        kept = [str(Path(out)/f) for f in ('history.csv', 'last_epoch.pth') if out is not None and (Path(out)/f).exists()]
+        raise CLIError(f'interrupted in epoch {len(history.rows) + 1} of {recipe.epochs}: ' + (f'kept {" and ".join(kept)}, of the {len(history.rows)} '
+                       f'epoch(s) that ended' if kept and history.rows else 'no epoch had ended, nothing was kept'), status=130) from None
     bad = [k for k, t in learn.model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]
     if bad and not diverged: diverged.append(f'{len(bad)} weight tensors are not finite, e.g. {bad[0]}')
-    if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; nothing was written (try a lower --lr, '
+    if out is not None: (Path(out)/'last_epoch.pth').unlink(missing_ok=True)   # diverged: of no use; finished: the outputs hold the weights
+    if diverged: raise CLIError(f'training diverged at --lr {lr:g}: {diverged[0]}; no model was written (try a lower --lr, '
                                 f'e.g. {lr / 10:g}, and check the data)', status=1)
     return pd.DataFrame(history.rows).assign(lr=recipe.lr)
 
@@ -228,7 +242,7 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
     learn = audio_learner(dls, getattr(fv, arch), pretrained=False, metrics=accuracy)
     with _log_friendly(learn):
         # the recipe's schedule, without MixUp: the generated clips are clean and the demo short
-        history = _fit(learn, Recipe(get_arch(arch), False, sr, 1., bs, lr, epochs, augment=False))
+        history = _fit(learn, Recipe(get_arch(arch), False, sr, 1., bs, lr, epochs, augment=False), out=out)
         interp = ClassificationInterpretation.from_learner(learn)
         _report(learn, interp)
         held_out_files = get_audio_files(held_out)
@@ -467,7 +481,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     if getattr(learn, 'head_matches', None): print(f'the new head starts from the pretrained outputs of {len(learn.head_matches)} classes named alike: '
                                                     + ', '.join(f'{k} ({v})' for k, v in learn.head_matches.items()))
     with _log_friendly(learn):
-        history = _fit(learn, recipe)
+        history = _fit(learn, recipe, out=out)
         learn.predict_tta = recipe.tta   # exported with the learner: `predict` then predicts as the report measured
         if multi: interp = None; _multi_label_report(learn, recipe.tta)
         else:
