@@ -359,13 +359,24 @@ def _labels(data, labels, files, label_delim=None):
     if len(classes) < 2 and label_delim is None: raise CLIError(f'--labels {labels}: every file has the label {classes.pop()!r}; a classifier needs two classes or more')
     return kind, arg, label_of
 
-def _labels_dls(data, labels, files, label_delim=None, **kwargs):
-    "`AudioDataLoaders` for `data` labelled as `labels` says ('folder', 're:PATTERN' or 'csv:FILE'), checked by `_labels`"
+def _split(data, label_of, valid_pct, seed):
+    "The labels table of `label_of` with `is_valid` from `group_split`: stratified by class, each speaker or recording the names tell on one side (said)"
+    from fastai_audio.datasets import source_of, group_split
+    files = list(label_of)
+    kind, sources = source_of(files)
+    is_valid = group_split(list(label_of.values()), sources, valid_pct, seed)
+    held = f', each {kind} on one side ({len(set(np.array(sources)[is_valid]))} of {len(set(sources))} held out)' if kind else ''
+    print(f'validation split: {is_valid.sum()} of {len(files)} files, stratified by class{held}')
+    return pd.DataFrame({'file': [os.path.relpath(f, data) for f in files], 'label': list(label_of.values()), 'is_valid': is_valid})
+
+def _labels_dls(data, labels, files, label_delim=None, valid_pct=.2, seed=None, **kwargs):
+    "`AudioDataLoaders` for `data` labelled as `labels` says ('folder', 're:PATTERN' or 'csv:FILE'), checked by `_labels`; split as the labels say, else by `_split`"
     from fastai_audio.data import AudioDataLoaders
-    kind, arg, _ = _labels(data, labels, files, label_delim) if isinstance(labels, str) else labels
-    if kind == 'folder': return AudioDataLoaders.from_folder(data, **kwargs)
-    if kind == 're': return AudioDataLoaders.from_re(data, arg, files=files, **kwargs)
-    return AudioDataLoaders.from_df(arg, data, valid_col='is_valid' if 'is_valid' in arg else None, label_delim=label_delim, **kwargs)
+    kind, arg, label_of = _labels(data, labels, files, label_delim) if isinstance(labels, str) else labels
+    data = Path(data)
+    if kind == 'folder' and (data/'train').is_dir() and (data/'valid').is_dir(): return AudioDataLoaders.from_folder(data, **kwargs)
+    if kind == 'csv' and 'is_valid' in arg: return AudioDataLoaders.from_df(arg, data, valid_col='is_valid', label_delim=label_delim, **kwargs)
+    return AudioDataLoaders.from_df(_split(data, label_of, valid_pct, seed or 0), data, valid_col='is_valid', label_delim=label_delim, **kwargs)
 
 # %% ../nbs/09_cli.ipynb #36171198
 def _item_files(ds, data):

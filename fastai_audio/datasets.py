@@ -5,11 +5,12 @@
 # %% auto #0
 __all__ = ['SYNTH_PITCH_RANGE', 'SYNTH_CLASSES', 'ESC50_STANDIN', 'SPEECH_COMMANDS_STANDIN', 'FSDD_SPEAKERS', 'GTZAN_STANDIN',
            'NSYNTH_FAMILY', 'NSYNTH_SOURCE', 'NSYNTH_STANDIN', 'ESC_NAME', 'ESC10_STANDIN', 'ESC10_BACKGROUNDS',
-           'AudioURLs', 'synth_bell', 'synth_organ', 'synth_pluck', 'synth_reed', 'synth_brass', 'synth_noise_burst',
-           'synth_chirp', 'synth_click_train', 'synth_example', 'synth_audio_dataset', 'esc50_standin',
-           'speech_commands_speaker', 'speech_commands_table', 'speaker_split', 'speech_commands_standin', 'fsdd_table',
-           'fsdd_standin', 'gtzan_standin', 'nsynth_table', 'nsynth_standin', 'esc_table', 'folder_table',
-           'esc10_standin', 'active_span', 'mix_clips', 'make_soundscapes', 'esc10_mixtures', 'esc10_soundscapes']
+           'SOURCE_PATTERNS', 'AudioURLs', 'synth_bell', 'synth_organ', 'synth_pluck', 'synth_reed', 'synth_brass',
+           'synth_noise_burst', 'synth_chirp', 'synth_click_train', 'synth_example', 'synth_audio_dataset',
+           'esc50_standin', 'speech_commands_speaker', 'speech_commands_table', 'speaker_split',
+           'speech_commands_standin', 'fsdd_table', 'fsdd_standin', 'gtzan_standin', 'nsynth_table', 'nsynth_standin',
+           'esc_table', 'folder_table', 'esc10_standin', 'active_span', 'mix_clips', 'make_soundscapes',
+           'esc10_mixtures', 'esc10_soundscapes', 'source_of', 'group_split']
 
 # %% ../nbs/08_datasets.ipynb #c375ec0a
 import hashlib, json, re, zlib
@@ -562,3 +563,30 @@ def esc10_soundscapes(esc10_path, dest, n_train, n_valid, seed=0, valid_fold=1, 
         bg = t.label.isin(ESC10_BACKGROUNDS)
         res.append(make_soundscapes(t[bg], t[~bg], Path(dest)/side, n, seed=(seed, k + 1), **kwargs))
     return tuple(res)
+
+# %% ../nbs/08_datasets.ipynb #fa2796f8
+SOURCE_PATTERNS = {'speaker (Speech Commands)': r'^(?P<source>[0-9a-f]{8})_nohash_\d+',
+                   'speaker (FSDD)': r'^\d_(?P<source>[a-z]+)_\d+\.wav$',
+                   'recording (ESC)': r'^\d-(?P<source>\d+)-[A-Z]+'}
+
+def source_of(files, min_share=.5):
+    "`(kind, sources)`: the speaker or recording each of `files` comes from, read from the names by the first of `SOURCE_PATTERNS` that at least `min_share` of them fit (a file that does not fit is a source of its own); `(None, None)` if none does"
+    names = pd.Series([Path(f).name for f in files], dtype=object)
+    for kind, pat in SOURCE_PATTERNS.items():
+        found = names.str.extract(pat)['source']
+        if len(names) and found.notna().mean() >= min_share: return kind, found.fillna('file:' + names).tolist()
+    return None, None
+
+def group_split(labels, groups=None, valid_pct=.2, seed=0):
+    "`is_valid` (bool array): about `valid_pct` of the clips, every class in proportion, each of `groups` (if given) on one side only"
+    import warnings
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+    if not 0 < valid_pct < 1: raise ValueError(f'valid_pct must be between 0 and 1, got {valid_pct}')
+    labels = np.asarray([str(l) for l in labels])
+    k = max(2, round(1 / valid_pct))
+    split = StratifiedKFold(k, shuffle=True, random_state=seed) if groups is None else StratifiedGroupKFold(k, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')   # sklearn's note on a class with fewer clips than folds: it then lands on one side
+        _, valid = next(split.split(labels, labels, groups))
+    is_valid = np.zeros(len(labels), dtype=bool); is_valid[valid] = True
+    return is_valid
