@@ -7,6 +7,7 @@ from .augment import *
 from .data import *
 from .models import *
 from .recipes import *
+from .sed import *
 from .learner import *
 from .metrics import *
 from .events import *
