@@ -15,6 +15,7 @@ from .interpret import *
 from .windows import *
 from .inference import *
 from .export import *
+from .detect import *
 from .audioset import *
 from .datasets import *
 from .distributed import *

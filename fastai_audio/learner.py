@@ -44,6 +44,7 @@ class AudioLearner(Learner):
         if not inference.is_multi_label(self.dls): raise ValueError('thresholds are for a multi-label learner (MultiCategoryBlock); this one predicts one label a clip')
         probs, targs = self.tta_preds(dl, tta=self._tta(tta))
         self.thresholds = choose_thresholds(probs, targs)
+        if hasattr(self.loss_func, 'thresh'): self.loss_func.thresh = self.thresholds   # fastai's decoding too: show_results, plot_top_losses
         return self.thresholds
 
     def tta_preds(self, dl=None, tta=4, beta=.25, seed=0):
