@@ -1,0 +1,78 @@
+"""Sound event detection on soundscapes made from real recordings: ten-second scenes of an ESC-10 steady background
+(rain, sea waves, crackling fire, helicopter, chainsaw) with 1 to 5 events of the other five classes (dog, baby cry,
+clock tick, sneeze, rooster) at 0 to 20 dB SNR, each event trimmed to where it sounds (`datasets.esc10_soundscapes`:
+folds 2 to 5 for training, fold 1 for the scenes scored).
+
+An `SEDLearner` (`sed_learner`, `mn04_as` by default: its AudioSet body, frame scores every 10 ms) trains on crops of the
+training scenes with their frame targets (strong labels; `--weak`: each crop's clip labels only). Its post-processing
+(per-class thresholds, median filter) is chosen on a tenth of the training scenes held out (`tune_detection`), never on
+the scenes scored. Then every fold-1 scene is detected whole (`learn.detect`) and scored with sed_eval (segment-based F1
+and error rate over 1-s segments, event-based F1 and error rate with a 200-ms onset collar) and sed_scores_eval (PSDS1).
+Usage: python bench/events.py [--arch mn04_as] [--seeds 0] [--n-train 1000] [--n-valid 200] [--epochs N] [--weak] [--data DIR]
+Prints one JSON object; training logs go to stderr.
+"""
+import argparse, contextlib, json, sys, tempfile, time, warnings
+from pathlib import Path
+import numpy as np, pandas as pd
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine, data_arg, check_dir
+from fastai.vision.all import set_seed
+from fastai_audio.datasets import esc10_soundscapes
+from fastai_audio.events import read_events, sed_metrics, psds1
+from fastai_audio.sed import events_dataloaders, event_settings
+from fastai_audio.detect import sed_learner
+from fastai_audio.recipes import recipe_epochs, recipe_fit
+from fastai_audio.test_utils import seed_hub_cache
+
+def scenes(esc10, dest, n_train, n_valid):
+    "The training and scored scenes in `dest` (made once), and their events tables"
+    if not all((dest/p/'events.tsv').is_file() for p in ('train', 'valid')): esc10_soundscapes(esc10, dest, n_train, n_valid, seed=0)
+    return read_events(dest/'train'/'events.tsv'), read_events(dest/'valid'/'events.tsv')
+
+def run(dest, train_ev, valid_ev, arch, seed, epochs, weak, bs=16):
+    set_seed(seed)
+    dls = events_dataloaders(dest/'train', train_ev, arch=arch, duration=10., valid_pct=.1, seed=seed, weak=weak, bs=bs,
+                             num_workers=0, cache='memory')
+    learn = sed_learner(dls, arch)
+    epochs = epochs or recipe_epochs(len(dls.train_ds), bs, pretrained=True)
+    t0 = time.time()
+    with contextlib.redirect_stdout(sys.stderr): recipe_fit(learn, epochs, 4e-3, pretrained=True)
+    train_s = time.time() - t0
+    post = learn.tune_detection()
+    files = sorted(set(valid_ev.filename))
+    t1 = time.time()
+    found = pd.concat([learn.detect(dest/'valid'/f) for f in files], ignore_index=True)
+    detect_s = time.time() - t1
+    s = event_settings(learn.dls)
+    scores = {f: learn.frame_scores(dest/'valid'/f) for f in files}
+    durations = pd.read_csv(dest/'valid'/'durations.tsv', sep='\t').set_index('filename').duration.to_dict()
+    m = sed_metrics(valid_ev, found, durations, vocab=list(s.vocab))
+    res = {k: round(float(v), 4) for k, v in m.items() if np.isscalar(v)}
+    res['psds1'] = round(float(psds1(scores, valid_ev, durations, vocab=list(s.vocab), hop=s.hop)), 4)
+    return {**res, 'epochs': epochs, 'train_seconds': round(train_s, 1), 'detect_seconds_per_scene': round(detect_s / len(files), 3),
+            'postprocessing': {k: (np.round(v, 3).tolist() if isinstance(v, (list, np.ndarray)) else v) for k, v in post.items()},
+            'train_scenes': len(dls.train_ds), 'tuning_scenes': len(dls.valid_ds), 'scored_scenes': len(files)}
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    data_arg(p, 'esc10', 'data/esc10', 'the ESC-10 folder')
+    p.add_argument('--data', type=Path, default=Path(tempfile.gettempdir())/'fastai_audio_esc10_soundscapes')
+    p.add_argument('--arch', default='mn04_as')
+    p.add_argument('--seeds', default='0')
+    p.add_argument('--n-train', type=int, default=1000)
+    p.add_argument('--n-valid', type=int, default=200)
+    p.add_argument('--epochs', type=int, default=None)
+    p.add_argument('--weak', action='store_true', help='train from each crop\'s clip labels only')
+    a = p.parse_args()
+    warnings.filterwarnings('ignore', category=UserWarning)
+    seed_hub_cache()
+    t0 = time.time()
+    train_ev, valid_ev = scenes(check_dir(a.esc10, 'ESC-10'), a.data, a.n_train, a.n_valid)
+    res = {'machine': machine(), 'arch': a.arch, 'labels': 'weak' if a.weak else 'strong', 'seeds': {}}
+    for s in a.seeds.split(','):
+        res['seeds'][s] = run(a.data, train_ev, valid_ev, a.arch, int(s), a.epochs, a.weak)
+        print(json.dumps(res), file=sys.stderr)
+    res['wall_seconds'] = round(time.time() - t0, 1)
+    print(json.dumps(res))
+
+if __name__ == '__main__': main()
