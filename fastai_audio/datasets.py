@@ -587,6 +587,13 @@ def group_split(labels, groups=None, valid_pct=.2, seed=0):
     split = StratifiedKFold(k, shuffle=True, random_state=seed) if groups is None else StratifiedGroupKFold(k, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')   # sklearn's note on a class with fewer clips than folds: it then lands on one side
-        _, valid = next(split.split(labels, labels, groups))
+        try: _, valid = next(split.split(labels, labels, groups))
+        except ValueError: valid = _unstratified(len(labels), groups, valid_pct, seed)   # every class smaller than the folds
     is_valid = np.zeros(len(labels), dtype=bool); is_valid[valid] = True
     return is_valid
+
+def _unstratified(n, groups, valid_pct, seed):
+    "Indices of a seeded `valid_pct` of `n` clips (whole groups, if given): for sets too small to stratify"
+    from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
+    split = ShuffleSplit(1, test_size=valid_pct, random_state=seed) if groups is None else GroupShuffleSplit(1, test_size=valid_pct, random_state=seed)
+    return next(split.split(np.zeros(n), groups=groups))[1]
