@@ -12,7 +12,7 @@ from fractions import Fraction
 import torch, torch.nn.functional as F
 from torch import Tensor
 from .core import AudioTensor
-from .spectrogram import _PerExampleAugment, _span_mask
+from .spectrogram import PerExampleAugment, span_mask
 from .dsp import stft, stft_window, resample
 
 # %% ../nbs/03_augment.ipynb #2bb6e9db
@@ -28,14 +28,12 @@ def _compute_dtype(x):
     "float32 for half-precision batches (FFTs and convolutions need it on CPU), else `x`'s own float type"
     return torch.promote_types(x.dtype, torch.float32)
 
-class WaveformAugment(_PerExampleAugment):
-    "Base of the batch waveform augmentations: change each clip of an `AudioTensor` batch with probability `p`, training set only"
+class WaveformAugment(PerExampleAugment):
+    "Base of the batch waveform augmentations: change each clip of an `AudioTensor` batch with probability `p`, training set only; `augment` reads the batch's sample rate as `self.sr`"
     order,item,item_dims = 20,'a clip',('C', 'N')
-    def encodes(self, x:AudioTensor): return self._per_example(x, x.sr)
-
-    def augment(self, x:Tensor, applied:Tensor, sr:int) -> Tensor:
-        "The batch `x` (B, C, N) with the examples where `applied` is True changed; override in subclasses"
-        raise NotImplementedError
+    sr = None
+    def encodes(self, x:AudioTensor): return self.per_example(x)
+    def before_augment(self, x): self.sr = x.sr
 
 # %% ../nbs/03_augment.ipynb #c76dc9a0
 NOISE_EXPONENTS = dict(white=0., pink=1., brown=2.)
@@ -64,7 +62,7 @@ class AddNoise(WaveformAugment):
         super().__init__(p=p)
         self.min_snr_db,self.max_snr_db = min_snr_db,max_snr_db
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         B = x.shape[0]
         # an infinite SNR adds no noise: that is what the examples not drawn get
         self.snr_db = torch.where(applied, _uniform(self.min_snr_db, self.max_snr_db, B, x.device), math.inf)
@@ -88,7 +86,7 @@ class Gain(WaveformAugment):
         super().__init__(p=p)
         self.min_db,self.max_db = min_db,max_db
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         self.gain_db = torch.where(applied, _uniform(self.min_db, self.max_db, x.shape[0], x.device), 0.)
         return x * (10 ** (self.gain_db / 20)).to(x.dtype).view(-1, *[1] * (x.ndim - 1))
 
@@ -112,9 +110,9 @@ class TimeShift(WaveformAugment):
         super().__init__(p=p)
         self.max_shift,self.unit,self.mode = max_shift,unit,mode
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         B, N = x.shape[0], x.shape[-1]
-        s = _span_samples(self.max_shift, self.unit, N, sr, type(self).__name__)
+        s = _span_samples(self.max_shift, self.unit, N, self.sr, type(self).__name__)
         self.shift = torch.randint(-s, s + 1, (B,), device=x.device) * applied
         # output sample n is input sample n - shift: each clip is one window of its doubled (roll) or zero-padded copy,
         # all picked by one indexing op (a gather would read an index per sample, 3x slower on CPU)
@@ -139,7 +137,7 @@ def _fit_length(x, n):
 
 class _GridAugment(WaveformAugment):
     "Apply `self.apply_ratio(x, a, b)` to the examples drawn for each (a, b) of `self.ratios`: one call per ratio, not per example"
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         B, N = x.shape[0], x.shape[-1]
         self.ratio_idx = torch.randint(len(self.ratios), (B,), device=x.device)
         xf = x.to(_compute_dtype(x))
@@ -232,14 +230,14 @@ class Cutout(WaveformAugment):
         super().__init__(p=p)
         self.num_spans,self.max_width,self.unit = num_spans,max_width,unit
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         N = x.shape[-1]
-        w = _span_samples(self.max_width, self.unit, N, sr, type(self).__name__)
-        m, self.start, self.width = _span_mask(N, self.num_spans, w, applied)
+        w = _span_samples(self.max_width, self.unit, N, self.sr, type(self).__name__)
+        m, self.start, self.width = span_mask(N, self.num_spans, w, applied)
         return x.masked_fill(m[:, None], 0)   # every channel
 
 # %% ../nbs/03_augment.ipynb #83a6fee7
 class Polarity(WaveformAugment):
     "Multiply each clip by -1"
     order = 31
-    def augment(self, x, applied, sr): return x * (1 - 2 * applied.to(x.dtype)).view(-1, *[1] * (x.ndim - 1))
+    def augment(self, x, applied): return x * (1 - 2 * applied.to(x.dtype)).view(-1, *[1] * (x.ndim - 1))

@@ -4,10 +4,12 @@
 
 # %% auto #0
 __all__ = ['SPEC_PRESETS', 'AudioSpectrogram', 'SpecTransform', 'Spectrogram', 'MelSpectrogram', 'MFCC', 'KaldiMelSpectrogram',
-           'SpectrogramAugment', 'MaskFreq', 'MaskTime', 'vtlp_source', 'WarpFreq', 'SpecNormalize', 'SpecResize']
+           'PerExampleAugment', 'SpectrogramAugment', 'span_mask', 'MaskFreq', 'MaskTime', 'vtlp_source', 'WarpFreq',
+           'SpecNormalize', 'SpecResize']
 
 # %% ../nbs/02_spectrogram.ipynb #ab9f1471
-import inspect
+import inspect, operator
+from functools import partial
 from itertools import islice
 import torch, torch.nn.functional as F
 from torch import Tensor
@@ -241,42 +243,47 @@ def _show_batch(x:AudioSpectrogram, y, samples, ctxs=None, max_n=10, nrows=None,
     return ctxs
 
 # %% ../nbs/02_spectrogram.ipynb #86416ce8
-class _PerExampleAugment(RandTransform):
-    "What the batch augmentations share: each example changed with probability `p`, on the training set only"
+class PerExampleAugment(RandTransform):
+    "Each example changed with probability `p`, training set only; subclasses define `augment(self, x, applied) -> Tensor` on a plain batch tensor and `applied` (B,) bool"
     split_idx = 0
     item,item_dims = None,()   # one example, for the error message: 'a clip', ('C', 'N')
     def __init__(self, p=.5):
         if not 0 <= p <= 1: raise ValueError(f'p must be in [0, 1], got {p}')
         super().__init__(p=p)
 
-    # `p` is a probability per example, drawn in `_per_example`; fastai's one coin per batch only skips the work when p=0
+    # `p` is a probability per example, drawn in `per_example`; fastai's one coin per batch only skips the work when p=0
     def before_call(self, b, split_idx): self.do = self.p > 0
 
-    def _per_example(self, x, *args):
-        "`self.augment(batch, applied, *args)` on `x`, one example or a batch of them, returned as `x`'s type with its metadata"
+    def before_augment(self, x):
+        "Keep what `augment` needs from the typed batch `x` (sample rate, settings) as attributes; nothing by default"
+
+    def augment(self, x:Tensor, applied:Tensor) -> Tensor:
+        "The plain batch `x` (B, ...) with the examples where `applied` (B,) is True changed; override in subclasses"
+        raise NotImplementedError
+
+    def per_example(self, x):
+        "`self.augment(batch, applied)` on `x`, one example or a batch of them, returned as `x`'s type with its metadata"
         nd = len(self.item_dims)
         if x.ndim not in (nd, nd + 1):
             dims = ', '.join(self.item_dims)
             raise ValueError(f'{type(self).__name__} takes {self.item} ({dims}) or a batch (B, {dims}), got {tuple(x.shape)}')
+        self.before_augment(x)
         xb = x.as_subclass(Tensor)
         if x.ndim == nd: xb = xb[None]
         self.applied = torch.rand(xb.shape[0], device=x.device) < self.p
-        y = self.augment(xb, self.applied, *args)
+        y = self.augment(xb, self.applied)
         res = (y if x.ndim > nd else y[0]).as_subclass(type(x))
         res.set_meta(x, as_copy=True)
         return res
 
-class SpectrogramAugment(_PerExampleAugment):
+class SpectrogramAugment(PerExampleAugment):
     "Base of the batch spectrogram augmentations: change each spectrogram of an `AudioSpectrogram` batch with probability `p`, training set only"
     order,item,item_dims = 60,'a spectrogram',('C', 'F', 'T')
-    def encodes(self, x:AudioSpectrogram): return self._per_example(x)
+    def encodes(self, x:AudioSpectrogram): return self.per_example(x)
 
-    def augment(self, x:Tensor, applied:Tensor) -> Tensor:
-        "The batch `x` (B, C, F, T) with the examples where `applied` is True changed; override in subclasses"
-        raise NotImplementedError
 
 # %% ../nbs/02_spectrogram.ipynb #cdd58cfa
-def _span_mask(n, num_spans, max_width, applied):
+def span_mask(n, num_spans, max_width, applied):
     "`num_spans` random spans on an axis of `n` for each example where `applied` (B,): the (B, n) mask, True inside a span, and `start`, `width` (B, num_spans)"
     B, dev = len(applied), applied.device
     width = torch.randint(0, max_width + 1, (B, num_spans), device=dev) * applied[:, None]      # U{0..max_width}
@@ -300,7 +307,7 @@ class _SpecMask(SpectrogramAugment):
         size = x.shape[self.dim]
         if self.max_width > size:
             raise ValueError(f'{type(self).__name__}(max_width={self.max_width}) is wider than the {size} {self.what} of the spectrograms')
-        m, self.start, self.width = _span_mask(size, self.num_masks, self.max_width, applied)
+        m, self.start, self.width = span_mask(size, self.num_masks, self.max_width, applied)
         m = m[:, None, :, None] if self.dim == -2 else m[:, None, None, :]  # the same mask for every channel
         fill = x.mean((-2, -1), keepdim=True) if self.fill == 'mean' else torch.zeros((), dtype=x.dtype, device=x.device)
         return x.where(~m, fill)
@@ -318,11 +325,14 @@ def _rows_hz(x):
     "The frequency (Hz, float64) of each row of the spectrograms `x` (mel band centres or STFT bins), and a function from Hz to fractional rows"
     if x.scale.startswith('mfcc') or not x.sr or not (x.n_mels or x.n_fft):
         raise ValueError(f'WarpFreq needs a mel or linear-frequency spectrogram that knows its settings, got scale={x.scale!r}, sr={x.sr}')
-    if not x.n_mels: return torch.arange(x.n_fft // 2 + 1, dtype=torch.float64) * (x.sr / x.n_fft), lambda f: f * (x.n_fft / x.sr)
+    if not x.n_mels: return torch.arange(x.n_fft // 2 + 1, dtype=torch.float64) * (x.sr / x.n_fft), partial(operator.mul, x.n_fft / x.sr)
     # the band centres of the filterbank: n_mels + 2 points evenly spaced in mels, the two ends left out
     hz = mel_frequencies(x.n_mels + 2, x.f_min or 0., _f_max(x.f_max, x.sr), x.htk)[1:-1]
-    m0, m1 = hz_to_mel(hz[0], x.htk), hz_to_mel(hz[-1], x.htk)
-    return hz, lambda f: (hz_to_mel(f, x.htk) - m0) / (m1 - m0) * (x.n_mels - 1)   # rows are evenly spaced in mels
+    return hz, partial(_mel_rows, m0=hz_to_mel(hz[0], x.htk), m1=hz_to_mel(hz[-1], x.htk), n_mels=x.n_mels, htk=x.htk)
+
+def _mel_rows(f, m0, m1, n_mels, htk):
+    "Fractional mel rows of the frequencies `f` Hz: rows are evenly spaced in mels, row 0 at `m0` and the last at `m1`"
+    return (hz_to_mel(f, htk) - m0) / (m1 - m0) * (n_mels - 1)
 
 def vtlp_source(f, alpha, top, boundary=.8):
     "The frequency read for each of `f` (F,) Hz under VTLP's warp by each of `alpha` (B,): `alpha * f` up to a knee, then linear to `top`"
@@ -339,17 +349,18 @@ class WarpFreq(SpectrogramAugment):
         super().__init__(p=p)
         self.max_warp,self.boundary = max_warp,boundary
 
-    def encodes(self, x:AudioSpectrogram):
-        hz, to_rows = _rows_hz(x)
-        if len(hz) != x.shape[-2]:   # resized or cut: the rows are no longer where the settings put them
-            raise ValueError(f'WarpFreq: the spectrograms have {x.shape[-2]} frequency rows but their settings give {len(hz)}: warp them before resizing')
-        return self._per_example(x, hz, to_rows, _f_max(x.f_max, x.sr))
+    def before_augment(self, x):
+        "Keep where the rows of `x` lie: their frequencies `hz`, the map from Hz to rows `to_rows`, and the `top` frequency"
+        self.hz, self.to_rows = _rows_hz(x)   # a `partial`, not a lambda: the transform still pickles (`learn.export`)
+        if len(self.hz) != x.shape[-2]:   # resized or cut: the rows are no longer where the settings put them
+            raise ValueError(f'WarpFreq: the spectrograms have {x.shape[-2]} frequency rows but their settings give {len(self.hz)}: warp them before resizing')
+        self.top = _f_max(x.f_max, x.sr)
 
-    def augment(self, x, applied, hz, to_rows, top):
+    def augment(self, x, applied):
         (B, C, F, T), dev = x.shape, x.device
         self.alpha = torch.where(applied, 1 + (torch.rand(B, device=dev) * 2 - 1) * self.max_warp, torch.ones(B, device=dev))
         if F < 2: return x
-        pos = to_rows(vtlp_source(hz, self.alpha.cpu(), top, self.boundary)).clamp(0, F - 1).float().to(dev)  # (B, F)
+        pos = self.to_rows(vtlp_source(self.hz, self.alpha.cpu(), self.top, self.boundary)).clamp(0, F - 1).float().to(dev)  # (B, F)
         lo = pos.floor().long().clamp(max=F - 2)
         w = (pos - lo)[:, None, :, None].to(x.dtype)
         rows = lambda i: x.gather(-2, i[:, None, :, None].expand(B, C, F, T))   # linear interpolation between rows
