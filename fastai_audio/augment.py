@@ -12,7 +12,7 @@ from fractions import Fraction
 import torch, torch.nn.functional as F
 from torch import Tensor
 from .core import AudioTensor
-from .spectrogram import PerExampleAugment, span_mask
+from .spectrogram import PIPELINE_ORDER, PerExampleAugment, span_mask
 from .dsp import stft, stft_window, resample
 
 # %% ../nbs/03_augment.ipynb #2bb6e9db
@@ -30,7 +30,7 @@ def _compute_dtype(x):
 
 class WaveformAugment(PerExampleAugment):
     "Base of the batch waveform augmentations: change each clip of an `AudioTensor` batch with probability `p`, training set only; `augment` reads the batch's sample rate as `self.sr`"
-    order,item,item_dims = 20,'a clip',('C', 'N')
+    order,item,item_dims = PIPELINE_ORDER['waveform_augment'],'a clip',('C', 'N')
     sr = None
     def encodes(self, x:AudioTensor): return self.per_example(x)
     def before_augment(self, x): self.sr = x.sr
@@ -53,7 +53,7 @@ def colored_noise(shape, exponent=0., device=None, dtype=torch.float32):
 # %% ../nbs/03_augment.ipynb #60eae6d9
 class AddNoise(WaveformAugment):
     "Add white, pink or brown noise (`color`, or a list to draw from) at an SNR drawn in [`min_snr_db`, `max_snr_db`] dB per clip"
-    order = 35
+    order = PIPELINE_ORDER['noise']
     def __init__(self, min_snr_db=10., max_snr_db=30., color='white', p=.5):
         _check_range(min_snr_db, max_snr_db, 'snr_db')
         self.colors = [color] if isinstance(color, str) else list(color)
@@ -80,7 +80,7 @@ class AddNoise(WaveformAugment):
 # %% ../nbs/03_augment.ipynb #05326ec4
 class Gain(WaveformAugment):
     "Multiply each clip by 10**(g/20), `g` drawn in [`min_db`, `max_db`] dB; samples may leave [-1, 1]: nothing is clipped"
-    order = 30
+    order = PIPELINE_ORDER['gain']
     def __init__(self, min_db=-6., max_db=6., p=.5):
         _check_range(min_db, max_db, 'db')
         super().__init__(p=p)
@@ -102,7 +102,7 @@ def _check_unit(unit):
 
 class TimeShift(WaveformAugment):
     "Shift each clip by up to `max_shift` (a fraction of its length, or seconds if `unit='seconds'`) either way: `roll` around or fill with `zeros`"
-    order = 20
+    order = PIPELINE_ORDER['time_shift']
     def __init__(self, max_shift=.2, unit='fraction', mode='roll', p=.5):
         if max_shift < 0: raise ValueError(f'max_shift must be >= 0, got {max_shift}')
         _check_unit(unit)
@@ -155,7 +155,7 @@ class _GridAugment(WaveformAugment):
 # %% ../nbs/03_augment.ipynb #dd7d9a3b
 class Speed(_GridAugment):
     "Play each clip at a speed (pitch and tempo together) drawn from `n_rates` rates in [`min_rate`, `max_rate`]; same length, padded or cut at the end"
-    order = 10
+    order = PIPELINE_ORDER['speed']
     def __init__(self, min_rate=.9, max_rate=1.1, n_rates=5, max_denominator=100, p=.5):
         _check_range(min_rate, max_rate, 'rate', positive=True)
         super().__init__(p=p)
@@ -206,7 +206,7 @@ def pitch_shift(x, factor, n_fft=1024, hop_length=None, max_denominator=100):
 # %% ../nbs/03_augment.ipynb #2dc777a1
 class PitchShift(_GridAugment):
     "Shift the pitch of each clip by a number of semitones from `n_steps` values in [`min_semitones`, `max_semitones`], keeping its length and timing"
-    order = 12
+    order = PIPELINE_ORDER['pitch_shift']
     def __init__(self, min_semitones=-2., max_semitones=2., n_steps=5, n_fft=1024, hop_length=None, max_denominator=100, p=.5):
         _check_range(min_semitones, max_semitones, 'semitones')
         super().__init__(p=p)
@@ -223,7 +223,7 @@ class PitchShift(_GridAugment):
 # %% ../nbs/03_augment.ipynb #51fb09d3
 class Cutout(WaveformAugment):
     "Silence `num_spans` spans of each clip, each up to `max_width` long (a fraction of the clip, or seconds if `unit='seconds'`)"
-    order = 25
+    order = PIPELINE_ORDER['cutout']
     def __init__(self, num_spans=2, max_width=.1, unit='fraction', p=.5):
         if num_spans < 1 or max_width < 0: raise ValueError(f'need num_spans >= 1 and max_width >= 0, got {num_spans} and {max_width}')
         _check_unit(unit)
@@ -239,5 +239,5 @@ class Cutout(WaveformAugment):
 # %% ../nbs/03_augment.ipynb #83a6fee7
 class Polarity(WaveformAugment):
     "Multiply each clip by -1"
-    order = 31
+    order = PIPELINE_ORDER['polarity']
     def augment(self, x, applied): return x * (1 - 2 * applied.to(x.dtype)).view(-1, *[1] * (x.ndim - 1))
