@@ -12,7 +12,7 @@ from fractions import Fraction
 import torch, torch.nn.functional as F
 from torch import Tensor
 from .core import AudioTensor
-from .spectrogram import _PerExampleAugment, _span_mask
+from .spectrogram import PIPELINE_ORDER, PerExampleAugment, span_mask
 from .dsp import stft, stft_window, resample
 
 # %% ../nbs/03_augment.ipynb #2bb6e9db
@@ -28,14 +28,12 @@ def _compute_dtype(x):
     "float32 for half-precision batches (FFTs and convolutions need it on CPU), else `x`'s own float type"
     return torch.promote_types(x.dtype, torch.float32)
 
-class WaveformAugment(_PerExampleAugment):
-    "Base of the batch waveform augmentations: change each clip of an `AudioTensor` batch with probability `p`, training set only"
-    order,item,item_dims = 20,'a clip',('C', 'N')
-    def encodes(self, x:AudioTensor): return self._per_example(x, x.sr)
-
-    def augment(self, x:Tensor, applied:Tensor, sr:int) -> Tensor:
-        "The batch `x` (B, C, N) with the examples where `applied` is True changed; override in subclasses"
-        raise NotImplementedError
+class WaveformAugment(PerExampleAugment):
+    "Base of the batch waveform augmentations: change each clip of an `AudioTensor` batch with probability `p`, training set only; `augment` reads the batch's sample rate as `self.sr`"
+    order,item,item_dims = PIPELINE_ORDER['waveform_augment'],'a clip',('C', 'N')
+    sr = None
+    def encodes(self, x:AudioTensor): return self.per_example(x)
+    def before_augment(self, x): self.sr = x.sr
 
 # %% ../nbs/03_augment.ipynb #c76dc9a0
 NOISE_EXPONENTS = dict(white=0., pink=1., brown=2.)
@@ -55,7 +53,7 @@ def colored_noise(shape, exponent=0., device=None, dtype=torch.float32):
 # %% ../nbs/03_augment.ipynb #60eae6d9
 class AddNoise(WaveformAugment):
     "Add white, pink or brown noise (`color`, or a list to draw from) at an SNR drawn in [`min_snr_db`, `max_snr_db`] dB per clip"
-    order = 35
+    order = PIPELINE_ORDER['noise']
     def __init__(self, min_snr_db=10., max_snr_db=30., color='white', p=.5):
         _check_range(min_snr_db, max_snr_db, 'snr_db')
         self.colors = [color] if isinstance(color, str) else list(color)
@@ -64,7 +62,7 @@ class AddNoise(WaveformAugment):
         super().__init__(p=p)
         self.min_snr_db,self.max_snr_db = min_snr_db,max_snr_db
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         B = x.shape[0]
         # an infinite SNR adds no noise: that is what the examples not drawn get
         self.snr_db = torch.where(applied, _uniform(self.min_snr_db, self.max_snr_db, B, x.device), math.inf)
@@ -82,13 +80,13 @@ class AddNoise(WaveformAugment):
 # %% ../nbs/03_augment.ipynb #05326ec4
 class Gain(WaveformAugment):
     "Multiply each clip by 10**(g/20), `g` drawn in [`min_db`, `max_db`] dB; samples may leave [-1, 1]: nothing is clipped"
-    order = 30
+    order = PIPELINE_ORDER['gain']
     def __init__(self, min_db=-6., max_db=6., p=.5):
         _check_range(min_db, max_db, 'db')
         super().__init__(p=p)
         self.min_db,self.max_db = min_db,max_db
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         self.gain_db = torch.where(applied, _uniform(self.min_db, self.max_db, x.shape[0], x.device), 0.)
         return x * (10 ** (self.gain_db / 20)).to(x.dtype).view(-1, *[1] * (x.ndim - 1))
 
@@ -104,7 +102,7 @@ def _check_unit(unit):
 
 class TimeShift(WaveformAugment):
     "Shift each clip by up to `max_shift` (a fraction of its length, or seconds if `unit='seconds'`) either way: `roll` around or fill with `zeros`"
-    order = 20
+    order = PIPELINE_ORDER['time_shift']
     def __init__(self, max_shift=.2, unit='fraction', mode='roll', p=.5):
         if max_shift < 0: raise ValueError(f'max_shift must be >= 0, got {max_shift}')
         _check_unit(unit)
@@ -112,9 +110,9 @@ class TimeShift(WaveformAugment):
         super().__init__(p=p)
         self.max_shift,self.unit,self.mode = max_shift,unit,mode
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         B, N = x.shape[0], x.shape[-1]
-        s = _span_samples(self.max_shift, self.unit, N, sr, type(self).__name__)
+        s = _span_samples(self.max_shift, self.unit, N, self.sr, type(self).__name__)
         self.shift = torch.randint(-s, s + 1, (B,), device=x.device) * applied
         # output sample n is input sample n - shift: each clip is one window of its doubled (roll) or zero-padded copy,
         # all picked by one indexing op (a gather would read an index per sample, 3x slower on CPU)
@@ -139,7 +137,7 @@ def _fit_length(x, n):
 
 class _GridAugment(WaveformAugment):
     "Apply `self.apply_ratio(x, a, b)` to the examples drawn for each (a, b) of `self.ratios`: one call per ratio, not per example"
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         B, N = x.shape[0], x.shape[-1]
         self.ratio_idx = torch.randint(len(self.ratios), (B,), device=x.device)
         xf = x.to(_compute_dtype(x))
@@ -157,7 +155,7 @@ class _GridAugment(WaveformAugment):
 # %% ../nbs/03_augment.ipynb #dd7d9a3b
 class Speed(_GridAugment):
     "Play each clip at a speed (pitch and tempo together) drawn from `n_rates` rates in [`min_rate`, `max_rate`]; same length, padded or cut at the end"
-    order = 10
+    order = PIPELINE_ORDER['speed']
     def __init__(self, min_rate=.9, max_rate=1.1, n_rates=5, max_denominator=100, p=.5):
         _check_range(min_rate, max_rate, 'rate', positive=True)
         super().__init__(p=p)
@@ -208,7 +206,7 @@ def pitch_shift(x, factor, n_fft=1024, hop_length=None, max_denominator=100):
 # %% ../nbs/03_augment.ipynb #2dc777a1
 class PitchShift(_GridAugment):
     "Shift the pitch of each clip by a number of semitones from `n_steps` values in [`min_semitones`, `max_semitones`], keeping its length and timing"
-    order = 12
+    order = PIPELINE_ORDER['pitch_shift']
     def __init__(self, min_semitones=-2., max_semitones=2., n_steps=5, n_fft=1024, hop_length=None, max_denominator=100, p=.5):
         _check_range(min_semitones, max_semitones, 'semitones')
         super().__init__(p=p)
@@ -225,21 +223,21 @@ class PitchShift(_GridAugment):
 # %% ../nbs/03_augment.ipynb #51fb09d3
 class Cutout(WaveformAugment):
     "Silence `num_spans` spans of each clip, each up to `max_width` long (a fraction of the clip, or seconds if `unit='seconds'`)"
-    order = 25
+    order = PIPELINE_ORDER['cutout']
     def __init__(self, num_spans=2, max_width=.1, unit='fraction', p=.5):
         if num_spans < 1 or max_width < 0: raise ValueError(f'need num_spans >= 1 and max_width >= 0, got {num_spans} and {max_width}')
         _check_unit(unit)
         super().__init__(p=p)
         self.num_spans,self.max_width,self.unit = num_spans,max_width,unit
 
-    def augment(self, x, applied, sr):
+    def augment(self, x, applied):
         N = x.shape[-1]
-        w = _span_samples(self.max_width, self.unit, N, sr, type(self).__name__)
-        m, self.start, self.width = _span_mask(N, self.num_spans, w, applied)
+        w = _span_samples(self.max_width, self.unit, N, self.sr, type(self).__name__)
+        m, self.start, self.width = span_mask(N, self.num_spans, w, applied)
         return x.masked_fill(m[:, None], 0)   # every channel
 
 # %% ../nbs/03_augment.ipynb #83a6fee7
 class Polarity(WaveformAugment):
     "Multiply each clip by -1"
-    order = 31
-    def augment(self, x, applied, sr): return x * (1 - 2 * applied.to(x.dtype)).view(-1, *[1] * (x.ndim - 1))
+    order = PIPELINE_ORDER['polarity']
+    def augment(self, x, applied): return x * (1 - 2 * applied.to(x.dtype)).view(-1, *[1] * (x.ndim - 1))
