@@ -7,7 +7,7 @@ __all__ = ['CLI_COMMANDS', 'write_outputs', 'validation_accuracy', 'run_demo', '
            'CLICommand', 'register_command', 'tag_paths', 'main']
 
 # %% ../nbs/09_cli.ipynb #96b97b83
-import argparse, contextlib, math, os, re, sys, tempfile, time, warnings
+import argparse, contextlib, json, math, os, re, sys, tempfile, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -645,10 +645,15 @@ def _train_arguments(p):
     p.add_argument('--labels', default='folder', help="where labels come from: 'folder' (each file's folder name; train/ and "
                    "valid/ subfolders are the split if present), 're:PATTERN' (first group of a regex searched in the file name, "
                    "e.g. 're:^(\\d+)_'), or 'csv:FILE' (columns file, label, optional is_valid; FILE relative to DATA) (default: %(default)s)")
-    p.add_argument('--arch', default='resnet18', help="model: an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
+    p.add_argument('--arch', default=None, help="model (default: resnet18; mn04_as with --events): an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
                    "from its AudioSet weights at 32 kHz by default), a torchvision or fastai name (resnet34, xresnet18, efficientnet_b0, ...), "
                    "'audionet' (raw waveforms), a timm name, or 'auto': mn04_as fine-tuned, or resnet18 from scratch where the AudioSet model "
-                   "hears speech in most files (default: %(default)s)")
+                   "hears speech in most files")
+    p.add_argument('--events', type=Path, default=None, metavar='TSV', help="sound event detection: the events of the files in DATA "
+                   "as DCASE's table (filename, onset, offset, event_label; tab-separated; a file listed without events is a negative): "
+                   "a time-resolved model (mn04_as by default) trained on 10-s crops, its thresholds and median filter chosen on validation")
+    p.add_argument('--valid-events', type=Path, default=None, metavar='TSV', help='with --events, the events of the validation files (default: a split by file)')
+    p.add_argument('--weak', action='store_true', help='with --events, train from each crop\'s clip labels only (weak labels)')
     p.add_argument('--label-delim', default=None, metavar='CHAR', help="with --labels csv:FILE, the character that joins several labels "
                    "of a file in its label column (e.g. ';' for 'dog;rain'): a multi-label model, a sigmoid per class with thresholds "
                    "chosen on validation; an empty label is a clip of none of the classes (default: one label a file)")
@@ -670,9 +675,48 @@ def _train_arguments(p):
     p.add_argument('--skip-bad-files', action='store_true', help='skip files that cannot be read and list them, instead of stopping at the first')
     p.add_argument('--out', type=Path, default=Path('fastai_audio_model'), help='output folder (default: %(default)s)')
 
+def _events_table(fn, what):
+    "The DCASE events table `fn` (--events, --valid-events), its problems as one-line `CLIError`s"
+    from fastai_audio.events import read_events
+    if not Path(fn).is_file(): raise CLIError(f'{what}: {fn} does not exist')
+    try: return read_events(fn)
+    except ValueError as e: raise CLIError(f'{what}: {_first_line(e)}', status=1) from None
+
+def _train_events(a):
+    "`train DATA --events TSV`: an `SEDLearner` (`detect.train_events`), its validation detections and scores, the learner and its post-processing in --out"
+    from fastai_audio.detect import events_learner, fit_events, detect_files, validation_events
+    from fastai_audio.events import write_events, sed_metrics
+    out = _out_folder(a.out)
+    events = _events_table(a.events, '--events')
+    valid = None if a.valid_events is None else _events_table(a.valid_events, '--valid-events')
+    learn = events_learner(a.data, events, valid, arch=a.arch or 'mn04_as', bs=min(a.bs, 16), duration=a.duration or 10.,
+                           weak=a.weak, valid_pct=a.valid_pct, seed=a.seed)
+    with _log_friendly(learn):
+        try: fit_events(learn, a.epochs, a.lr or 4e-3)
+        except ImportError as e: raise CLIError(str(e), status=1) from None   # the scoring packages, an optional extra
+    files, reference = validation_events(learn)
+    found = detect_files(learn, files)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)   # numpy's mean of nothing, where nothing was detected: F1 is then nan
+        m = sed_metrics(reference.assign(filename=reference.filename.map(lambda f: Path(str(f)).name)), found)
+    print(f"validation ({len(files)} files, post-processing chosen on them): segment F1 (1 s) {m['segment_f1']:.4f}, "
+          f"event F1 {m['event_f1']:.4f}, event error rate {m['event_er']:.4f}")
+    out.mkdir(parents=True, exist_ok=True)
+    learn.export(out/'learner.pkl')
+    (out/'postprocessing.json').write_text(json.dumps(learn.postprocessing, indent=1, default=float))
+    write_events(found, out/'valid_events.tsv')
+    return learn, {out/'learner.pkl': 'the learner, for `fastai_audio detect` and `load_learner` (a pickle: trusted sources only)',
+                   out/'postprocessing.json': 'the thresholds and median filter chosen on the validation files',
+                   out/'valid_events.tsv': 'the events detected in the validation files (DCASE: filename, onset, offset, event_label)'}
+
 def _train(a):
     t0 = time.time()
-    learn, files = train_on_folder(a.data, a.labels, arch=a.arch, epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
+    if a.events is not None:
+        learn, files = _train_events(a)
+        print(f'{time.time() - t0:.0f} s in all')
+        return _print_files(files)
+    if a.valid_events is not None or a.weak: raise CLIError('--valid-events and --weak go with --events')
+    learn, files = train_on_folder(a.data, a.labels, arch=a.arch or 'resnet18', epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
                                    lr=a.lr, valid_pct=a.valid_pct, seed=a.seed, augment=not a.no_augment,
                                    pretrained=a.pretrained, on_error='skip' if a.skip_bad_files else 'raise', out=a.out, tta=a.tta,
                                    label_delim=a.label_delim)
@@ -757,6 +801,30 @@ register_command('tag', _tag_arguments, _tag,
                              'one line per label with its probability. Files longer than --window seconds are taken window by '
                              'window (a label scores its highest window; --timeline prints each window).')
 
+
+# %% ../nbs/09_cli.ipynb #2e37115d
+def _detect_arguments(p):
+    p.add_argument('model', type=Path, metavar='MODEL', help='learner.pkl written by `fastai_audio train --events`')
+    p.add_argument('paths', type=Path, nargs='+', metavar='FILE_OR_FOLDER', help='audio files of any length, or folders searched recursively')
+    p.add_argument('--csv', type=Path, default=None, help="also write the events to this file, as DCASE's tab-separated table")
+    p.add_argument('--scores', type=Path, default=None, metavar='DIR', help='also write each file\'s frame scores to DIR/<name>.tsv (for PSDS)')
+    p.add_argument('--hop', type=_number(float, above=0), default=None, help='seconds between windows (default: the window length)')
+
+def _detect(a):
+    from fastai_audio.detect import SEDLearner, detect_files
+    from fastai_audio.events import write_events
+    learn = _load_audio_learner(a.model)
+    if not isinstance(learn, SEDLearner): raise CLIError(f'{a.model} is not a sound event detector (train one with --events); `fastai_audio predict` predicts its clips', status=1)
+    _check_csv(a.csv)
+    df = detect_files(learn, _audio_files(a.paths), hop=a.hop, scores=a.scores)
+    print(df.to_string(index=False, float_format=lambda v: f'{v:.3f}'))
+    if a.csv is not None: write_events(df, a.csv); print(f'wrote {a.csv}')
+
+register_command('detect', _detect_arguments, _detect, hint=' (a file that cannot be read stops the run)',
+                 help='the sound events in audio files of any length, with a learner trained with --events',
+                 description='Find the events (onset, offset, class) in audio files of any length with a learner written by '
+                             '`fastai_audio train DATA --events TSV`, window by window, post-processed as training chose; '
+                             "print them as DCASE's table, and write them with --csv.")
 
 # %% ../nbs/09_cli.ipynb #c11c0004
 def main(argv=None):
