@@ -580,16 +580,29 @@ def source_of(files, min_share=.5):
 def group_split(labels, groups=None, valid_pct=.2, seed=0):
     "`is_valid` (bool array): about `valid_pct` of the clips, every class in proportion, each of `groups` (if given) on one side only"
     import warnings
-    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold
     if not 0 < valid_pct < 1: raise ValueError(f'valid_pct must be between 0 and 1, got {valid_pct}')
     labels = np.asarray([str(l) for l in labels])
+    if groups is None: return _stratified(labels, int(valid_pct * len(labels)), seed)   # as many as fastai's RandomSplitter takes
     k = max(2, round(1 / valid_pct))
-    split = StratifiedKFold(k, shuffle=True, random_state=seed) if groups is None else StratifiedGroupKFold(k, shuffle=True, random_state=seed)
+    split = StratifiedGroupKFold(k, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')   # sklearn's note on a class with fewer clips than folds: it then lands on one side
         try: _, valid = next(split.split(labels, labels, groups))
         except ValueError: valid = _unstratified(len(labels), groups, valid_pct, seed)   # every class smaller than the folds
     is_valid = np.zeros(len(labels), dtype=bool); is_valid[valid] = True
+    return is_valid
+
+def _stratified(labels, n_valid, seed):
+    "`is_valid` for exactly `n_valid` of the clips of `labels`, each class's share in proportion (largest remainders), drawn from `seed`"
+    rng = np.random.default_rng(seed)
+    classes, counts = np.unique(labels, return_counts=True)
+    quota = counts * n_valid / len(labels)
+    take = np.floor(quota).astype(int)
+    extra = np.lexsort((rng.random(len(classes)), -(quota - take)))[:n_valid - take.sum()]   # largest remainders, ties drawn
+    take[extra] += 1
+    is_valid = np.zeros(len(labels), dtype=bool)
+    for c, k in zip(classes, take): is_valid[rng.permutation(np.flatnonzero(labels == c))[:k]] = True
     return is_valid
 
 def _unstratified(n, groups, valid_pct, seed):
