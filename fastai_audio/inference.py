@@ -16,7 +16,7 @@ from torch import nn, Tensor
 from fastcore.basics import first
 from fastcore.foundation import L
 from fastai.data.core import test_set, Pipeline
-from .core import AudioTensor, AudioLoadError, _resample, _resampled_len
+from .core import AudioTensor, AudioLoadError, resample_clip, resampled_len
 from .data import AudioLoader, AudioDL, audio_settings
 from .windows import hop_samples, window_starts, gather_windows, window_spans, training_sr, window_samples
 
@@ -76,7 +76,7 @@ def _to_training_rate(x, loader, sr):
     nch = getattr(loader, 'n_channels', None)
     if loader is not None and not loader.mono and nch is not None and y.shape[0] != nch:
         raise ValueError(f'this clip has {y.shape[0]} channels, the model was trained on {nch}')
-    if x.sr != sr: y = torch.from_numpy(_resample(y.cpu().numpy(), x.sr, sr))   # as load_audio resamples files (soxr)
+    if x.sr != sr: y = torch.from_numpy(resample_clip(y.cpu().numpy(), x.sr, sr))   # as load_audio resamples files (soxr)
     return AudioTensor(y, sr=sr)
 
 # %% ../nbs/07_inference.ipynb #1951bce7
@@ -92,7 +92,7 @@ def _item_windows(learn, ds, i, item, hop, bs):
     else:
         file_sr, frames = long
         sr = loader.sr or file_sr
-        N = _resampled_len(frames, file_sr, sr)
+        N = resampled_len(frames, file_sr, sr)
     n = window_samples(learn.dls, sr)
     step = n if hop is None else hop_samples(hop, sr, N)
     starts, _ = window_starts(N, n, step)

@@ -17,7 +17,8 @@ from fastai.learner import Learner
 from fastcore.meta import delegates
 from fastai.vision.learner import vision_learner, default_split
 from fastai.vision.models import resnet18
-from .core import AudioTensor, _refuse_unknown
+from .core import AudioTensor
+from .utils import refuse_unknown_kwargs
 from .models import AudioArch, AudioNet, WeightsError, get_arch, match_labels
 from .metrics import choose_thresholds
 from . import inference
@@ -143,7 +144,7 @@ def _head_matches(spec, vocab, pretrained, match_head):
 
 def _audio_model_learner(dls, spec, xb, n_out, pretrained, match_head=True, **kwargs):
     "An `AudioLearner` for a spectrogram model of the registry, pretrained on audio: checked front end, body frozen, head started from the pretrained outputs of the same classes"
-    _refuse_unknown(kwargs, _LEARNER_ARGS, 'audio_learner', f' for {spec.name} (it takes fastai Learner arguments)')
+    refuse_unknown_kwargs(kwargs, _LEARNER_ARGS, 'audio_learner', f' for {spec.name} (it takes fastai Learner arguments)')
     pretrained = spec.pretrained if pretrained is None else pretrained
     if pretrained: _check_front_end(xb, spec)
     vocab = getattr(dls, 'vocab', None)

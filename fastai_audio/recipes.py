@@ -87,8 +87,8 @@ def recipe_tta(pretrained=False):
 # %% ../nbs/05a_recipes.ipynb #642199e7
 def typical_duration(files, q=.9, n_max=500, max_seconds=10.):
     "The `q` quantile of the durations of (a seeded sample of `n_max` of) `files`, rounded up to 0.1 s, at most `max_seconds`"
-    from fastai_audio.data import _files_of, _headers
-    secs = sorted(info.frames / info.samplerate for _, info in _headers(_files_of(list(files), n_max)))
+    from fastai_audio.data import sample_items, audio_headers
+    secs = sorted(info.frames / info.samplerate for _, info in audio_headers(sample_items(list(files), n_max)))
     if not secs: return None
     return min(max_seconds, math.ceil(secs[min(len(secs) - 1, int(q * len(secs)))] * 10 - 1e-6) / 10)
 
