@@ -594,13 +594,14 @@ def group_split(labels, groups=None, valid_pct=.2, seed=0):
     return is_valid
 
 def _stratified(labels, n_valid, seed):
-    "`is_valid` for exactly `n_valid` of the clips of `labels`, each class's share in proportion (largest remainders), drawn from `seed`"
+    "`is_valid` for `n_valid` of the clips of `labels`, each class's share in proportion (largest remainders, ties drawn from `seed`), never a class's every clip"
     rng = np.random.default_rng(seed)
     classes, counts = np.unique(labels, return_counts=True)
     quota = counts * n_valid / len(labels)
-    take = np.floor(quota).astype(int)
-    extra = np.lexsort((rng.random(len(classes)), -(quota - take)))[:n_valid - take.sum()]   # largest remainders, ties drawn
-    take[extra] += 1
+    take = np.minimum(np.floor(quota).astype(int), counts - 1)   # a class keeps a clip to train on
+    for c in np.lexsort((rng.random(len(classes)), -(quota - take))):   # largest remainders first
+        if take.sum() >= n_valid: break
+        if take[c] < counts[c] - 1: take[c] += 1
     is_valid = np.zeros(len(labels), dtype=bool)
     for c, k in zip(classes, take): is_valid[rng.permutation(np.flatnonzero(labels == c))[:k]] = True
     return is_valid
