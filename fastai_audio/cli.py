@@ -378,7 +378,9 @@ def _labels_dls(data, labels, files, label_delim=None, valid_pct=.2, seed=None, 
     data = Path(data)
     if kind == 'folder' and (data/'train').is_dir() and (data/'valid').is_dir(): return AudioDataLoaders.from_folder(data, **kwargs)
     if kind == 'csv' and 'is_valid' in arg: return AudioDataLoaders.from_df(arg, data, valid_col='is_valid', label_delim=label_delim, **kwargs)
-    return AudioDataLoaders.from_df(_split(data, label_of, valid_pct, seed or 0), data, valid_col='is_valid', label_delim=label_delim, **kwargs)
+    df = _split(data, label_of, valid_pct, seed or 0)
+    df.attrs['skipped'] = dict(getattr(files, 'skipped', {}))   # folders the listing could not read: `dls.skipped` reports them
+    return AudioDataLoaders.from_df(df, data, valid_col='is_valid', label_delim=label_delim, **kwargs)
 
 # %% ../nbs/09_cli.ipynb #36171198
 def _item_files(ds, data):

@@ -530,7 +530,7 @@ class AudioDataLoaders(DataLoaders):
                            batch_tfms=_default_batch_tfms(batch_tfms), **block_kw)
         dls = cls.from_dblock(dblock, source, path=path, **kwargs)
         # folders `get_audio_files(on_error='skip')` could not list: `dls.skipped` reports them with the files
-        unlisted = getattr(source, 'skipped', None)
+        unlisted = getattr(source, 'skipped', None) or getattr(source, 'attrs', {}).get('skipped')   # a list of files, or a table's attrs
         if unlisted: dls._unlisted = dict(unlisted)
         return dls
 
