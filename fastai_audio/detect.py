@@ -8,15 +8,15 @@ __all__ = ['SEDLearner', 'sed_learner', 'file_frame_scores', 'validation_events'
 
 # %% ../nbs/07c_detect.ipynb #79267c6a
 from pathlib import Path
-import numpy as np, pandas as pd, soundfile as sf, torch
+import numpy as np, pandas as pd, torch
 from fastai.data.core import Pipeline
-from .core import AudioTensor, AudioLoadError, load_audio
+from .core import AudioTensor, AudioLoadError, load_audio, audio_header
 from .data import audio_settings
 from .learner import AudioLearner
 from .models import get_arch
 from .windows import window_starts, hop_samples, gather_windows
 from .events import events_table, frames_to_events, seconds_to_frames, tune_postprocessing, EVENT_COLUMNS
-from .sed import sed_model, sed_splitter, SEDLoss, FrameF1, event_settings, EventCrop
+from .sed import sed_model, sed_splitter, SEDLoss, FrameF1, event_settings, FileEvents
 
 # %% ../nbs/07c_detect.ipynb #126a030b
 class SEDLearner(AudioLearner):
@@ -55,9 +55,9 @@ def sed_learner(dls, arch='mn04_as', pretrained=None, clip_weight=.5, time_strid
     return learn
 
 # %% ../nbs/07c_detect.ipynb #4ed12004
-def _file_info(item, sr):
+def _file_info(item):
     "(frames at the file's rate, the file's rate) of the audio file `item`; an `AudioLoadError` naming it if it cannot be read"
-    try: info = sf.info(str(item))
+    try: info = audio_header(item)   # libsndfile's header, also for names that are not UTF-8
     except Exception as e: raise AudioLoadError(item, f'cannot read it ({type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ""})') from None
     if info.frames <= 0: raise AudioLoadError(item, 'it holds no samples')
     return info.frames, info.samplerate
@@ -65,7 +65,7 @@ def _file_info(item, sr):
 def file_frame_scores(learn, item, hop=None, bs=8):
     "Frame probabilities (classes, frames) of the file `item` with the `SEDLearner` `learn`: windows of its training crop every `hop` s, averaged where they overlap"
     s, a = event_settings(learn.dls), audio_settings(learn.dls)
-    frames, file_sr = _file_info(item, a.sr)
+    frames, file_sr = _file_info(item)
     sr = a.sr or file_sr
     N, n = round(frames * sr / file_sr), round(s.duration * sr)
     step = n if hop is None else hop_samples(hop, sr, N)
@@ -101,7 +101,6 @@ def validation_events(learn):
 
 def first_event_table(dls):
     "The `FileEvents` transform of events `dls`: each file's events"
-    from fastai_audio.sed import FileEvents
     fe = next((t for t in dls.valid_ds.tls[1].tfms.fs if isinstance(t, FileEvents)), None)
     if fe is None: raise ValueError('these DataLoaders know no events: make them with events_dataloaders')
     return fe
