@@ -5,7 +5,7 @@ training, fold 1 for validation, sources trimmed to where they sound, at random 
 For each architecture and seed: the macro and micro mAP of the validation mixtures (scikit-learn's average precision,
 `metrics.mean_average_precision`) and the micro and macro F1 at the thresholds `train` chose on them and stored with the
 model (`weights.json`), all computed from the `predictions.csv` that `train` writes; and the training time.
-Usage: python bench/multilabel.py [--arch mn04_as[,resnet18]] [--seeds 0] [--n-train 1000] [--n-valid 200] [--data DIR]
+Usage: python bench/multilabel.py [--arch mn04_as[,resnet18]] [--seeds 0] [--n-train 1000] [--n-valid 200] [--data DIR] [--no-match-head]
 Prints one JSON object; the command line's reports go to stderr.
 """
 import argparse, contextlib, json, sys, tempfile, time, warnings
@@ -27,11 +27,11 @@ def mixtures(esc10, dest, n_train, n_valid):
         pd.concat(tables, ignore_index=True).to_csv(dest/'labels.csv', index=False)
     return pd.read_csv(dest/'labels.csv', keep_default_na=False)
 
-def run(data, arch, seed):
+def run(data, arch, seed, match_head=True):
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.time()
         with contextlib.redirect_stdout(sys.stderr):
-            learn, _ = train_on_folder(data, 'csv:labels.csv', arch=arch, seed=seed, label_delim=';', out=Path(tmp)/'out')
+            learn, _ = train_on_folder(data, 'csv:labels.csv', arch=arch, seed=seed, label_delim=';', out=Path(tmp)/'out', match_head=match_head)
         seconds = time.time() - t0
         preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv', keep_default_na=False)
         cfg = json.loads((Path(tmp)/'out'/'weights.json').read_text())
@@ -52,16 +52,17 @@ def main():
     p.add_argument('--seeds', default='0')
     p.add_argument('--n-train', type=int, default=1000)
     p.add_argument('--n-valid', type=int, default=200)
+    p.add_argument('--no-match-head', action='store_true', help='start the new head from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
     t0 = time.time()
     table = mixtures(check_dir(a.esc10, 'ESC-10'), a.data, a.n_train, a.n_valid)
-    res = {'machine': machine(), 'data': {'train': int((~table.is_valid).sum()), 'valid': int(table.is_valid.sum()),
+    res = {'machine': machine(), 'match_head': not a.no_match_head, 'data': {'train': int((~table.is_valid).sum()), 'valid': int(table.is_valid.sum()),
                                           'sources_per_mixture': table.labels.str.count(';').add(1).value_counts().sort_index().to_dict()},
            'archs': {}}
     for arch in a.arch.split(','):
-        per = {s: run(a.data, arch, int(s)) for s in a.seeds.split(',')}
+        per = {s: run(a.data, arch, int(s), not a.no_match_head) for s in a.seeds.split(',')}
         summary = {k: round(float(np.mean([r[k] for r in per.values()])), 4) for k in ('macro_map', 'micro_f1')}
         res['archs'][arch] = {'seeds': per, 'mean': summary}
         print(json.dumps(res), file=sys.stderr)

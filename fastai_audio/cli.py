@@ -457,8 +457,8 @@ def _multi_label_report(learn, tta=0):
 
 def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None, duration=None, bs=32, lr=None,
                     valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model', tta=None,
-                    label_delim=None):
-    "Train `arch` ('auto': the recipe's choice) on the audio files in `data` labelled by `labels` (sets of labels joined by `label_delim`), print a report, write the outputs; return `(learn, files)`"
+                    label_delim=None, match_head=True):
+    "Train `arch` ('auto': the recipe's choice) on the audio files in `data` labelled by `labels` (sets of labels joined by `label_delim`; `match_head`: a pretrained head starts from the outputs of classes named alike), print a report, write the outputs; return `(learn, files)`"
     from fastai.vision.all import accuracy, set_seed
     from fastai.interpret import ClassificationInterpretation
     from fastai_audio.core import AudioLoadError
@@ -489,7 +489,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     unbalanced = not multi and _check_balance(dls, data, checked[2])
     recipe.set_epochs(dls.train.n)
     print(f'{dls.train.n} training and {dls.valid.n} validation clips; {recipe.epochs} epochs at lr {recipe.lr:g}')
-    try: learn = recipe.learner(dls, metrics=[mAP(), F1Multi()] if multi else accuracy)
+    try: learn = recipe.learner(dls, metrics=[mAP(), F1Multi()] if multi else accuracy, match_head=match_head)
     except AudioLoadError: raise   # a bad file met on the first batch: `main` names it, with --skip-bad-files
     except ValueError as e:   # the model and the data do not fit, found on a first batch: SpecAugment masks wider than short clips
         raise CLIError(f'{spec.name} on clips of {recipe.duration:g} s at {recipe.sr} Hz: {_first_line(e)}') from None
