@@ -12,7 +12,7 @@ Splits, from the library's dataset tables:
 on the same validation files, where every class of the dataset has such an output. Each training entry gives the
 accuracy `train` reports (its validation clips, cropped as in training) and `file_accuracy`: the accuracy of its
 `predictions.csv`, each whole file predicted window by window, as `fastai_audio predict` would.
-Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0]
+Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head]
 Prints one JSON object; the command line's reports go to stderr.
 """
 import argparse, contextlib, json, sys, tempfile, time, warnings
@@ -26,13 +26,14 @@ from fastai_audio.core import get_audio_files
 from fastai_audio.models import match_labels
 from fastai_audio.test_utils import seed_hub_cache
 
-def train(data, df, arch, seed):
+def train(data, df, arch, seed, match_head=True):
     "`fastai_audio train DATA --labels csv:<df> [--arch ARCH] --seed SEED`: its accuracy, the whole-file accuracy of its predictions, seconds"
     with tempfile.TemporaryDirectory() as tmp:
         df[['file', 'label', 'is_valid']].to_csv(Path(tmp)/'labels.csv', index=False)
         t0 = time.time()
         with contextlib.redirect_stdout(sys.stderr):
-            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=None if arch == 'auto' else arch, seed=seed, out=Path(tmp)/'out')
+            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch='auto' if arch == 'auto' else arch, seed=seed, out=Path(tmp)/'out',
+                                      match_head=match_head)
         seconds = time.time() - t0
         history = pd.read_csv(Path(tmp)/'out'/'history.csv')
         preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv')
@@ -85,6 +86,7 @@ def main():
     p.add_argument('--folds', default='1,2,3,4,5', help='the folds of esc10 and instruments to hold out')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--no-zero-shot', action='store_true')
+    p.add_argument('--no-match-head', action='store_true', help='start new heads from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
@@ -96,7 +98,7 @@ def main():
         for split, df in splits(name, path, folds, a.seed):
             if not a.no_zero_shot: out.setdefault('zero_shot', {})[split] = zero_shot(path, df)
             for arch in a.arch.split(','):
-                out.setdefault(arch, {})[split] = train(path, df, arch, a.seed)
+                out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head)
                 print(f'{name} {split} {arch}: {out[arch][split]}', file=sys.stderr)
         for arch, per in out.items():
             accs = [v['accuracy'] for v in per.values() if v.get('accuracy') is not None]
