@@ -32,7 +32,7 @@ def train(data, df, arch, seed, match_head=True):
         df[['file', 'label', 'is_valid']].to_csv(Path(tmp)/'labels.csv', index=False)
         t0 = time.time()
         with contextlib.redirect_stdout(sys.stderr):
-            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch='auto' if arch == 'auto' else arch, seed=seed, out=Path(tmp)/'out',
+            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out',
                                       match_head=match_head)
         seconds = time.time() - t0
         history = pd.read_csv(Path(tmp)/'out'/'history.csv')
