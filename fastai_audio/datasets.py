@@ -471,11 +471,11 @@ def _background(rng, fn, sr, size, top_db, frame):
     a = int(rng.integers(len(x) - size + 1))
     return x[a:a + size]
 
-def _free_onsets(placed, label, length, size):
-    "Onsets (samples) at which `length` samples fit in `size` without overlapping an event of `label` in `placed`"
+def _free_onsets(placed, label, length, size, gap=0):
+    "Onsets (samples) at which `length` samples fit in `size` at least `gap` samples from every event of `label` in `placed`"
     ok = np.ones(size - length + 1, bool)
-    for p in placed:
-        if p['label'] == label: ok[max(0, p['at'] - length + 1):p['end']] = False
+    for p in placed:   # touching events of one class would be one event to a scorer (sed_scores_eval refuses them)
+        if p['label'] == label: ok[max(0, p['at'] - length - gap + 1):p['end'] + gap] = False
     return np.flatnonzero(ok)
 
 def _add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, frame, tries=20):
@@ -484,7 +484,7 @@ def _add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, fra
         k = int(rng.integers(len(files)))
         x = _load_mono(files[k], sr)
         s, e = _segment(x, sr, len(scene), rng, top_db, frame, files[k])
-        free = _free_onsets(placed, labels[k], e - s, len(scene))
+        free = _free_onsets(placed, labels[k], e - s, len(scene), gap=round(.05 * sr))   # 50 ms apart at least
         if not len(free): continue
         at, snr = int(rng.choice(free)), rng.uniform(*snr_db)
         scene[at:at + e - s] += x[s:e] * 10**((bg_db + snr) / 20) / np.sqrt(np.mean(x[s:e]**2))
