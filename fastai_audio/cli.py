@@ -448,8 +448,8 @@ def _recipe(files, data, arch, **kwargs):
 def _multi_label_report(learn, tta=0):
     "Choose the thresholds of a multi-label `learn` on validation and print its mAP and F1 at them"
     from fastai_audio.metrics import mean_average_precision, f1_at
-    th = learn.tune_thresholds(tta=tta)
-    probs, targs = learn.tta_preds(tta=tta)
+    probs, targs = learn.tta_preds(tta=tta)   # once, for the thresholds and the report
+    th = learn.tune_thresholds(preds=(probs, targs))
     held = int((targs.sum(0) > 0).sum())
     print(f'validation mAP: macro {mean_average_precision(probs, targs):.4f}, micro {mean_average_precision(probs, targs, "micro"):.4f}; '
           f'F1 at the thresholds chosen on it: micro {f1_at(probs, targs, th):.4f}, macro {f1_at(probs, targs, th, "macro"):.4f} '

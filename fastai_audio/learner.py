@@ -40,10 +40,10 @@ class AudioLearner(Learner):
 
     thresholds = None   # per-class thresholds of a multi-label learner (`tune_thresholds`); None: 0.5
 
-    def tune_thresholds(self, dl=None, tta=None):
-        "Choose the threshold of each class of a multi-label learner for its best F1 on `dl` (the validation set), keep them in `thresholds`, where every predict method finds them"
+    def tune_thresholds(self, dl=None, tta=None, preds=None):
+        "Choose the threshold of each class of a multi-label learner for its best F1 on `dl` (the validation set; or its `(probs, targets)` as `preds`), keep them in `thresholds`, where every predict method finds them"
         if not inference.is_multi_label(self.dls): raise ValueError('thresholds are for a multi-label learner (MultiCategoryBlock); this one predicts one label a clip')
-        probs, targs = self.tta_preds(dl, tta=self._tta(tta))
+        probs, targs = self.tta_preds(dl, tta=self._tta(tta)) if preds is None else preds
         self.thresholds = choose_thresholds(probs, targs)
         if hasattr(self.loss_func, 'thresh'): self.loss_func.thresh = self.thresholds   # fastai's decoding too: show_results, plot_top_losses
         return self.thresholds
