@@ -9,8 +9,8 @@ __all__ = ['SYNTH_PITCH_RANGE', 'SYNTH_CLASSES', 'ESC50_STANDIN', 'SPEECH_COMMAN
            'synth_noise_burst', 'synth_chirp', 'synth_click_train', 'synth_example', 'synth_audio_dataset',
            'esc50_standin', 'speech_commands_speaker', 'speech_commands_table', 'speaker_split',
            'speech_commands_standin', 'fsdd_table', 'fsdd_standin', 'gtzan_standin', 'nsynth_table', 'nsynth_standin',
-           'esc_table', 'folder_table', 'esc10_standin', 'active_span', 'mix_clips', 'make_soundscapes',
-           'esc10_mixtures', 'esc10_soundscapes', 'source_of', 'group_split']
+           'esc_table', 'folder_table', 'esc10_standin', 'active_span', 'sounding_parts', 'mix_clips',
+           'make_soundscapes', 'esc10_mixtures', 'esc10_soundscapes', 'source_of', 'group_split']
 
 # %% ../nbs/08_datasets.ipynb #c375ec0a
 import hashlib, json, re, zlib
@@ -395,6 +395,28 @@ def active_span(x, sr, top_db=40, frame=0.02):
     s, e = _bounds(p, hop, active, thr)
     return float(s / sr), float(e / sr)
 
+# %% ../nbs/08_datasets.ipynb #1857c58e
+def _runs(active, max_gap):
+    "[(first, last), ...] frame indices of the runs of `active` frames, runs apart by at most `max_gap` inactive frames joined"
+    f = np.flatnonzero(active)
+    if not len(f): return []
+    breaks = np.flatnonzero(np.diff(f) > max_gap + 1)
+    return list(zip(f[np.r_[0, breaks + 1]], f[np.r_[breaks, len(f) - 1]]))
+
+def _part_bounds(x, sr, top_db, min_silence, frame):
+    "Samples [(start, end), ...] of the parts of `x` that sound (see `sounding_parts`)"
+    p, hop, active, thr = _frame_activity(x, sr, top_db, frame)
+    max_gap = int(np.ceil(min_silence * sr / hop)) - 1   # silences of fewer frames than `min_silence` are bridged
+    out = []
+    for a, b in _runs(active, max_gap):
+        s, e = _bounds(p[a * hop:(b + 1) * hop], hop, active[a:b + 1], thr)
+        out.append((a * hop + s, a * hop + e))
+    return out
+
+def sounding_parts(x, sr, top_db=20., min_silence=.25, frame=.02):
+    "[(start, end), ...] in seconds of the parts of `x` that sound: frames within `top_db` dB of the loudest, silences shorter than `min_silence` s bridged"
+    return [(float(s / sr), float(e / sr)) for s, e in _part_bounds(x, sr, top_db, min_silence, frame)]
+
 # %% ../nbs/08_datasets.ipynb #a5ba217a
 def _rng(seed, i): return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))   # item i: child i of `seed`, whatever `n`
 
@@ -478,8 +500,8 @@ def _free_onsets(placed, label, length, size, gap=0):
         if p['label'] == label: ok[max(0, p['at'] - length - gap + 1):p['end'] + gap] = False
     return np.flatnonzero(ok)
 
-def _add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, frame, tries=20):
-    "Add an event drawn from `files` to `scene` (in place) at an SNR in `snr_db` where no event of its class sounds; its record"
+def _add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, frame, part_db=None, min_silence=.25, tries=20):
+    "Add an event drawn from `files` to `scene` (in place) at an SNR in `snr_db` where no event of its class sounds; its record, with the `parts` that sound"
     for _ in range(tries):
         k = int(rng.integers(len(files)))
         x = _load_mono(files[k], sr)
@@ -488,31 +510,34 @@ def _add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, fra
         if not len(free): continue
         at, snr = int(rng.choice(free)), rng.uniform(*snr_db)
         scene[at:at + e - s] += x[s:e] * 10**((bg_db + snr) / 20) / np.sqrt(np.mean(x[s:e]**2))
-        return dict(label=labels[k], source=str(files[k]), start=s / sr, at=at, end=at + e - s, snr_db=snr)
+        parts = [(0, e - s)] if part_db is None else _part_bounds(x[s:e], sr, part_db, min_silence, frame)
+        return dict(label=labels[k], source=str(files[k]), start=s / sr, at=at, end=at + e - s, snr_db=snr,
+                    parts=[(at + a, at + b) for a, b in parts])
     raise ValueError(f'no room for another event without overlapping one of its class in {tries} draws, in a '
                      f'{len(scene) / sr:g} s scene: lower `n_events` or make scenes longer')
 
 # %% ../nbs/08_datasets.ipynb #a48069c9
-def _scene(rng, backgrounds, files, labels, n_events, size, sr, snr_db, bg_db, top_db, frame):
-    "One scene of `size` samples (scaled down if its peak is above 1) and the records of its sources, background first"
+def _scene(rng, backgrounds, files, labels, n_events, size, sr, snr_db, bg_db, top_db, frame, part_db=None, min_silence=.25):
+    "One scene of `size` samples (scaled down if its peak is above 1) and the records of its sources, background first, then each event's parts"
     b = int(rng.integers(len(backgrounds)))
     scene = _background(rng, backgrounds.file[b], sr, size, top_db, frame)
     rms = np.sqrt(np.mean(scene**2))
     if rms > 0: scene *= 10**(bg_db / 20) / rms
     placed = []
     for _ in range(rng.integers(n_events[0], n_events[1] + 1)):
-        placed.append(_add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, frame))
+        placed.append(_add_event(rng, scene, placed, files, labels, sr, snr_db, bg_db, top_db, frame, part_db, min_silence))
     scene, scale_db = _fit(scene)
     bg = dict(role='background', source=str(backgrounds.file[b]), label=backgrounds.label[b], start=np.nan,
               onset=0., offset=size / sr, rms_db=bg_db + scale_db if rms > 0 else -np.inf, snr_db=np.nan)
-    evs = [dict(role='event', source=p['source'], label=p['label'], start=p['start'], onset=p['at'] / sr, offset=p['end'] / sr,
-                rms_db=bg_db + p['snr_db'] + scale_db, snr_db=p['snr_db']) for p in sorted(placed, key=lambda p: p['at'])]
+    evs = [dict(role='event', source=p['source'], label=p['label'], start=p['start'], onset=a / sr, offset=b / sr,
+                rms_db=bg_db + p['snr_db'] + scale_db, snr_db=p['snr_db'], part=j)
+           for p in sorted(placed, key=lambda p: p['at']) for j, (a, b) in enumerate(p['parts'])]
     return scene, [bg, *evs]
 
 # %% ../nbs/08_datasets.ipynb #294968a8
 def make_soundscapes(backgrounds, events, dest, n, duration=10., n_events=(1, 5), snr_db=(0, 20), sr=32000, seed=0,
-                     bg_db=-30., label_col='label', fname_col='file', top_db=40., frame=.02):
-    "Write `n` scenes `dest/scene_{i:05d}.wav`, a background and `n_events` events at SNRs in `snr_db`, and `dest/events.tsv`; return it"
+                     bg_db=-30., label_col='label', fname_col='file', top_db=40., frame=.02, part_db=20., min_silence=.25):
+    "Write `n` scenes `dest/scene_{i:05d}.wav`, a background and `n_events` events at SNRs in `snr_db`, each annotated as its `sounding_parts` (`part_db=None`: its whole span), and `dest/events.tsv`; return it"
     _check_table(backgrounds, 'backgrounds', [fname_col]); _check_table(events, 'events', [fname_col, label_col])
     if not 0 <= n_events[0] <= n_events[1]: raise ValueError(f'n_events={n_events}: need 0 <= low <= high')
     bgs = pd.DataFrame({'file': list(backgrounds[fname_col]),
@@ -522,7 +547,7 @@ def make_soundscapes(backgrounds, events, dest, n, duration=10., n_events=(1, 5)
     dest.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         name = f'scene_{i:05d}.wav'
-        scene, placed = _scene(_rng(seed, i), bgs, files, labels, n_events, size, sr, snr_db, bg_db, top_db, frame)
+        scene, placed = _scene(_rng(seed, i), bgs, files, labels, n_events, size, sr, snr_db, bg_db, top_db, frame, part_db, min_silence)
         _write_clip(dest/name, scene.astype(np.float32), sr)
         sources += [dict(filename=name, **p) for p in placed]
     sources = pd.DataFrame(sources)
