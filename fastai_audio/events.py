@@ -154,11 +154,12 @@ def _runs(active):
 def _detect(s, hop, thresholds, min_duration, min_gap):
     "Class index, onset and offset (seconds from the first frame) of the events in smoothed scores `s` (classes, frames)"
     cls, on, off = _runs(s > _per_class(thresholds, len(s), 'thresholds')[:, None])
-    merge = (cls[1:] == cls[:-1]) & (np.round((on[1:] - off[:-1]) * hop, 6) < min_gap)
+    gap, dur = _per_class(min_gap, len(s), 'min_gap'), _per_class(min_duration, len(s), 'min_duration')
+    merge = (cls[1:] == cls[:-1]) & (np.round((on[1:] - off[:-1]) * hop, 6) < gap[cls[1:]])
     first, last = np.ones(len(cls), bool), np.ones(len(cls), bool)  # where merged events begin and end
     first[1:], last[:-1] = ~merge, ~merge
     cls, on, off = cls[first], on[first], off[last]
-    keep = np.round((off - on) * hop, 6) >= min_duration
+    keep = np.round((off - on) * hop, 6) >= dur[cls]
     return cls[keep], np.round(on[keep] * hop, 6), np.round(off[keep] * hop, 6)
 
 def frames_to_events(scores, vocab, hop, thresholds=.5, median_filter=None, min_duration=0., min_gap=0.,
@@ -278,10 +279,23 @@ def _f1_curves(smooth, ref_files, vocab, hop, ths):
     return out
 
 # %% ../nbs/06b_events.ipynb #b38be5f0
+def _middle_of_best(f1, grid):
+    "For F1 (grid points, classes), each class's best value of `grid`: the middle one where several tie"
+    return np.array([grid[p[len(p) // 2]] for p in (np.flatnonzero(f1[:, c] == f1[:, c].max()) for c in range(f1.shape[1]))])
+
+def _tune_merging(smooth, ref_files, vocab, hop, th, min_durations, min_gaps):
+    "Per class, the (min_duration, min_gap) pair with the best event-based F1 at thresholds `th`; of equals, the smallest gap, then duration"
+    grid = [(float(d), float(g)) for g in sorted(min_gaps) for d in sorted(min_durations)]
+    f1 = np.stack([_f1_sed_eval(smooth, ref_files, vocab, hop, [th], d, g)[0] for d, g in grid])   # (pairs, classes)
+    k = f1.argmax(0)   # the first of equals
+    return np.array([grid[j][0] for j in k]), np.array([grid[j][1] for j in k])
+
 def tune_postprocessing(scores_by_file, reference, vocab, hop, median_filters=(0., .1, .25, .5),
-                        thresholds=(.1, .2, .3, .4, .5, .6, .7, .8, .9), min_duration=0., min_gap=0.):
-    "Per-class thresholds and a median-filter length that maximise each class's event-based F1 on validation files"
+                        thresholds=(.1, .2, .3, .4, .5, .6, .7, .8, .9), min_durations=(0., .1, .2, .3),
+                        min_gaps=(0., .1, .2, .3, .5)):
+    "A median-filter length, and per class a threshold, a minimum event length and a minimum gap, that maximise each class's event-based F1 on validation files"
     ref, vocab, ths = _named(reference, 'reference'), list(vocab), np.asarray(thresholds, dtype=float)
+    min_durations, min_gaps = np.atleast_1d(min_durations).tolist(), np.atleast_1d(min_gaps).tolist()
     _label_index(ref.event_label.dropna(), vocab)
     _check_files(ref.filename.unique(), scores_by_file, 'the reference')
     _check_files(scores_by_file, ref.filename.unique(), 'scores')
@@ -289,18 +303,18 @@ def tune_postprocessing(scores_by_file, reference, vocab, hop, median_filters=(0
     have = np.isin(vocab, ref.event_label.dropna().unique())  # a class without reference events has no F1 to maximise
     if not have.any(): raise ValueError('the reference has no events: nothing to tune on')
     sub = [v for v, h in zip(vocab, have) if h]
-    f1 = np.zeros((len(median_filters), len(ths), len(sub)))
-    for i, m in enumerate(median_filters):
-        smooth = {f: smooth_scores(s, vocab, hop, m)[have] for f, s in scores_by_file.items()}
-        f1[i] = (_f1_sed_eval(smooth, ref_files, sub, hop, ths, min_duration, min_gap) if min_duration or min_gap
-                 else _f1_curves(smooth, ref_files, sub, hop, ths))  # the curves know no merging nor dropping
-    best = f1.max(1)  # (filters, classes)
-    i = int(np.argmax(best.mean(1)))  # the first, so the shortest filter, of equals
-    picks = [np.flatnonzero(f1[i, :, c] == best[i, c]) for c in range(len(sub))]
-    th = np.full(len(vocab), ths.max())  # nothing to find: the fewest false alarms
-    th[have] = [ths[p[len(p) // 2]] for p in picks]
-    return {'thresholds': th.tolist(), 'median_filter': float(median_filters[i]),
-            'min_duration': float(min_duration), 'min_gap': float(min_gap)}
+    smoothed = lambda m: {f: smooth_scores(s, vocab, hop, m)[have] for f, s in scores_by_file.items()}
+    f1 = np.stack([_f1_curves(smoothed(m), ref_files, sub, hop, ths) for m in median_filters])  # (filters, thresholds, classes)
+    i = int(np.argmax(f1.max(1).mean(1)))  # the first, so the shortest filter, of equals
+    th, dur, gap = _middle_of_best(f1[i], ths), np.zeros(len(sub)), np.zeros(len(sub))
+    if max(min_durations) > 0 or max(min_gaps) > 0:   # the curves know no merging nor dropping: sed_eval scores each choice
+        smooth = smoothed(median_filters[i])
+        dur, gap = _tune_merging(smooth, ref_files, sub, hop, th, min_durations, min_gaps)
+        th = _middle_of_best(_f1_sed_eval(smooth, ref_files, sub, hop, ths, dur, gap), ths)   # the thresholds again, for the merged events
+    out_th, out_dur, out_gap = np.full(len(vocab), ths.max()), np.zeros(len(vocab)), np.zeros(len(vocab))  # nothing to find: the fewest false alarms
+    out_th[have], out_dur[have], out_gap[have] = th, dur, gap
+    return {'thresholds': out_th.tolist(), 'median_filter': float(median_filters[i]),
+            'min_duration': out_dur.tolist(), 'min_gap': out_gap.tolist()}
 
 # %% ../nbs/06b_events.ipynb #889b716d
 def plot_events(ax, events, vocab, color=None, height=.8, y_shift=0., label=None, **kwargs):
