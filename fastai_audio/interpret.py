@@ -13,6 +13,7 @@ from fastai.data.core import show_results
 from fastai.interpret import plot_top_losses, ClassificationInterpretation
 from .core import AudioTensor
 from .spectrogram import AudioSpectrogram
+from .utils import display_in_notebook
 
 # %% ../nbs/06_interpret.ipynb #e33c234a
 @show_results.dispatch
@@ -52,12 +53,6 @@ def plot_confusion(interp, figsize=None, **kwargs):
     return plt.gcf()
 
 # %% ../nbs/06_interpret.ipynb #357fff40
-def _display(*objs):
-    "Display `objs` when running in IPython (a notebook); do nothing elsewhere"
-    try: from IPython import get_ipython; from IPython.display import display
-    except ImportError: return
-    if get_ipython() is not None: display(*objs)
-
 def _label_text(vocab, y):
     "The labels a target or a decoded prediction names: a class index, or a multi-hot row as its classes joined by ';'"
     y = torch.as_tensor(y)
@@ -73,5 +68,5 @@ def hear_top_losses(interp, k=9, largest=True):
     clips = [interp.dl.do_item(int(i) if keep is None else keep[int(i)])[0] for i in idx]
     for x, p, t, d, l in zip(clips, preds, targs, decoded, losses):
         pred, actual = html.escape(_label_text(interp.vocab, d)), html.escape(_label_text(interp.vocab, t))
-        _display(HTML(f'<b>{pred}</b> / {actual} / {l.item():.2f} / {p.max().item():.2f} (prediction/actual/loss/probability)'), x.hear())
+        display_in_notebook(HTML(f'<b>{pred}</b> / {actual} / {l.item():.2f} / {p.max().item():.2f} (prediction/actual/loss/probability)'), x.hear())
     return clips
