@@ -1,44 +1,45 @@
 """Sound event detection on soundscapes made from real recordings: ten-second scenes of an ESC-10 steady background
 (rain, sea waves, crackling fire, helicopter, chainsaw) with 1 to 5 events of the other five classes (dog, baby cry,
-clock tick, sneeze, rooster) at 0 to 20 dB SNR, each event trimmed to where it sounds (`datasets.esc10_soundscapes`:
-folds 2 to 5 for training, fold 1 for the scenes scored).
+clock tick, sneeze, rooster) at 0 to 20 dB SNR, each event annotated as the parts of it that sound
+(`datasets.esc10_soundscapes`: folds 2 to 5 for training, fold 1 for the scenes scored).
 
-An `SEDLearner` (`sed_learner`, `mn04_as` by default: its AudioSet body, frame scores every 10 ms) trains on crops of the
-training scenes with their frame targets (strong labels; `--weak`: each crop's clip labels only). Its post-processing
-(per-class thresholds, median filter) is chosen on a tenth of the training scenes held out (`tune_detection`), never on
-the scenes scored. Then every fold-1 scene is detected whole (`learn.detect`) and scored with sed_eval (segment-based F1
-and error rate over 1-s segments, event-based F1 and error rate with a 200-ms onset collar) and sed_scores_eval (PSDS1).
+The learner is what `fastai_audio train DIR --events TSV` trains (`detect.train_events` with its defaults: `mn04_as`,
+its AudioSet body, frame scores every 10 ms, crops of the training scenes with their frame targets; `--weak`: each
+crop's clip labels only). The recipe's schedule, then the post-processing (median filter, and per class a threshold,
+a minimum length and a minimum gap) chosen on the fifth of the training scenes it holds out, never on the scenes
+scored. Then every fold-1 scene is detected whole (`learn.detect`) and scored with sed_eval (segment-based F1 and error
+rate over 1-s segments, event-based F1 and error rate with a 200-ms onset collar, offset collar the larger of 200 ms
+and 20% of the event) and sed_scores_eval (PSDS1).
 Usage: python bench/events.py [--arch mn04_as] [--seeds 0] [--n-train 1000] [--n-valid 200] [--epochs N] [--weak] [--data DIR]
-Prints one JSON object; training logs go to stderr.
+Prints one JSON object; training logs go to stderr. The scenes are made once in `--data` and made again when the
+generator's settings recorded there (`scenes.json`) differ.
 """
 import argparse, contextlib, json, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-from fastai.vision.all import set_seed
 from fastai_audio.datasets import esc10_soundscapes
 from fastai_audio.events import read_events, sed_metrics, psds1
-from fastai_audio.sed import events_dataloaders, event_settings
-from fastai_audio.detect import sed_learner
-from fastai_audio.recipes import recipe_epochs, recipe_fit
+from fastai_audio.sed import event_settings
+from fastai_audio.detect import train_events
 from fastai_audio.test_utils import seed_hub_cache
 
+SCENES = dict(version=2, annotation='sounding parts (part_db=20, min_silence=.25)')   # bump when the generator changes
+
 def scenes(esc10, dest, n_train, n_valid):
-    "The training and scored scenes in `dest` (made once), and their events tables"
-    if not all((dest/p/'events.tsv').is_file() for p in ('train', 'valid')): esc10_soundscapes(esc10, dest, n_train, n_valid, seed=0)
+    "The training and scored scenes in `dest` (made again unless made with these settings), and their events tables"
+    want, marker = {**SCENES, 'n_train': n_train, 'n_valid': n_valid}, dest/'scenes.json'
+    if not (marker.is_file() and json.loads(marker.read_text()) == want):
+        marker.unlink(missing_ok=True)
+        esc10_soundscapes(esc10, dest, n_train, n_valid, seed=0)
+        marker.write_text(json.dumps(want))   # written last: the scenes are complete
     return read_events(dest/'train'/'events.tsv'), read_events(dest/'valid'/'events.tsv')
 
-def run(dest, train_ev, valid_ev, arch, seed, epochs, weak, bs=16):
-    set_seed(seed)
-    dls = events_dataloaders(dest/'train', train_ev, arch=arch, duration=10., valid_pct=.1, seed=seed, weak=weak, bs=bs,
-                             num_workers=0, cache='memory')
-    learn = sed_learner(dls, arch)
-    epochs = epochs or recipe_epochs(len(dls.train_ds), bs, pretrained=True)
+def run(dest, train_ev, valid_ev, arch, seed, epochs, weak):
     t0 = time.time()
-    with contextlib.redirect_stdout(sys.stderr): recipe_fit(learn, epochs, 4e-3, pretrained=True)
-    train_s = time.time() - t0
-    post = learn.tune_detection()
+    with contextlib.redirect_stdout(sys.stderr): learn = train_events(dest/'train', train_ev, arch=arch, epochs=epochs, weak=weak, seed=seed)
+    train_s, post = time.time() - t0, learn.postprocessing
     files = sorted(set(valid_ev.filename))
     t1 = time.time()
     found = pd.concat([learn.detect(dest/'valid'/f) for f in files], ignore_index=True)
@@ -49,9 +50,9 @@ def run(dest, train_ev, valid_ev, arch, seed, epochs, weak, bs=16):
     m = sed_metrics(valid_ev, found, durations, vocab=list(s.vocab))
     res = {k: round(float(v), 4) for k, v in m.items() if np.isscalar(v)}
     res['psds1'] = round(float(psds1(scores, valid_ev, durations, vocab=list(s.vocab), hop=s.hop)), 4)
-    return {**res, 'epochs': epochs, 'train_seconds': round(train_s, 1), 'detect_seconds_per_scene': round(detect_s / len(files), 3),
+    return {**res, 'epochs': len(learn.recorder.values), 'train_and_tune_seconds': round(train_s, 1), 'detect_seconds_per_scene': round(detect_s / len(files), 3),
             'postprocessing': {k: (np.round(v, 3).tolist() if isinstance(v, (list, np.ndarray)) else v) for k, v in post.items()},
-            'train_scenes': len(dls.train_ds), 'tuning_scenes': len(dls.valid_ds), 'scored_scenes': len(files)}
+            'train_scenes': len(learn.dls.train_ds), 'tuning_scenes': len(learn.dls.valid_ds), 'scored_scenes': len(files)}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
