@@ -5,6 +5,7 @@ from .dsp import *
 from .spectrogram import *
 from .augment import *
 from .data import *
+from .labels import *
 from .models import *
 from .recipes import *
 from .sed import *
