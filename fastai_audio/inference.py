@@ -17,6 +17,7 @@ from torch import nn, Tensor
 from fastcore.basics import first
 from fastcore.foundation import L
 from fastai.data.core import test_set, Pipeline
+import fastai.callback.progress   # `Learner.no_bar`, which `tta_preds` uses: a learner loaded in a fresh process has it only from here
 from .core import AudioTensor, AudioLoadError, resample_clip, resampled_len
 from .data import AudioLoader, AudioDL, audio_settings
 from .windows import hop_samples, window_starts, gather_windows, window_spans, training_sr, window_samples
