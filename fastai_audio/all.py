@@ -19,4 +19,5 @@ from .export import *
 from .detect import *
 from .audioset import *
 from .datasets import *
+from .train import *
 from .distributed import *
