@@ -17,6 +17,7 @@ from .windows import *
 from .inference import *
 from .export import *
 from .detect import *
+from .predict import *
 from .audioset import *
 from .datasets import *
 from .train import *
