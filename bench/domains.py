@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-from fastai_audio.cli import train_on_folder
+from fastai_audio.train import train_on_folder
 from fastai_audio.datasets import esc_table, folder_table, speech_commands_table, speaker_split, fsdd_table
 from fastai_audio.core import get_audio_files
 from fastai_audio.models import match_labels

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-from fastai_audio.cli import train_on_folder
+from fastai_audio.train import train_on_folder
 from fastai_audio.datasets import esc10_mixtures
 from fastai_audio.metrics import mean_average_precision, f1_at
 from fastai_audio.test_utils import seed_hub_cache

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-from fastai_audio.cli import train_on_folder, validation_accuracy
+from fastai_audio.train import train_on_folder, validation_accuracy
 from fastai_audio.core import get_audio_files
 from fastai_audio.data import audio_settings
 from fastai_audio.datasets import speech_commands_table, speaker_split

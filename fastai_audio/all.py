@@ -5,6 +5,7 @@ from .dsp import *
 from .spectrogram import *
 from .augment import *
 from .data import *
+from .labels import *
 from .models import *
 from .recipes import *
 from .sed import *
@@ -16,6 +17,8 @@ from .windows import *
 from .inference import *
 from .export import *
 from .detect import *
+from .predict import *
 from .audioset import *
 from .datasets import *
+from .train import *
 from .distributed import *

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['RESERVED_COLUMNS', 'is_multi_label', 'label_thresholds', 'tta_preds', 'class_columns', 'write_table', 'predict_item',
-           'predict_timeline', 'predict_files', 'ensemble_probs']
+           'predict_timeline', 'predict_files', 'with_probability', 'prediction_table', 'check_csv', 'save_csv',
+           'ensemble_probs']
 
 # %% ../nbs/07_inference.ipynb #ea06a49a
 import json, math, os, random, warnings
@@ -16,9 +17,11 @@ from torch import nn, Tensor
 from fastcore.basics import first
 from fastcore.foundation import L
 from fastai.data.core import test_set, Pipeline
+import fastai.callback.progress   # `Learner.no_bar`, which `tta_preds` uses: a learner loaded in a fresh process has it only from here
 from .core import AudioTensor, AudioLoadError, resample_clip, resampled_len
 from .data import AudioLoader, AudioDL, audio_settings
 from .windows import hop_samples, window_starts, gather_windows, window_spans, training_sr, window_samples
+from .utils import UserError
 
 # %% ../nbs/07_inference.ipynb #b60aecb0
 _STREAM_BYTES = 2**26   # a file that decodes to more than this (at the learner's rate and channels) is read window by window
@@ -239,6 +242,31 @@ def predict_files(learn, items, fname=None, hop=None, reduce='mean', bs=64, tta=
                       "(df.attrs['skipped'] lists them)")
     if fname is not None: write_table(df, fname)
     return df
+
+# %% ../nbs/07_inference.ipynb #cc026f10
+def with_probability(df):
+    "The table of `predict_files` with the probability of the predicted label after `label` (a multi-label table's `labels` have one each), and `file` first"
+    if 'label' in df: df.insert(df.columns.get_loc('label') + 1, 'probability', [row[row['label']] for _, row in df.iterrows()])
+    return df[['file'] + [c for c in df.columns if c != 'file']]
+
+def prediction_table(learn, files, tta=0, actual=None):
+    "`files` predicted as `predict` gives them (file, label, probability, a column per class), with the true label of each, `actual`, after `probability`"
+    df = with_probability(learn.predict_files(list(files), tta=tta))
+    after = 'probability' if 'probability' in df else 'labels'
+    if actual is not None: df.insert(df.columns.get_loc(after) + 1, 'actual', [str(a) for a in actual])
+    return df
+
+# %% ../nbs/07_inference.ipynb #3cfe2407
+def check_csv(csv):
+    "A CSV output path that is not a folder and whose folder exists, checked before any work (`UserError`s naming `--csv`)"
+    if csv is None: return
+    if Path(csv).is_dir(): raise UserError(f'--csv: {csv} is a folder; give the name of a CSV file')
+    if not Path(csv).absolute().parent.is_dir(): raise UserError(f'--csv: the folder of {csv} does not exist')
+
+def save_csv(df, csv):
+    "Write the table `df` to `csv` (`write_table`); a failure (no space left, no permission) is a one-line `UserError`"
+    try: write_table(df, csv)
+    except OSError as e: raise UserError(f'--csv: could not write {csv}: {e.strerror or e}', status=1) from None
 
 # %% ../nbs/07_inference.ipynb #491f0476
 def ensemble_probs(learns, items, weights=None, hop=None, reduce='mean', bs=64):

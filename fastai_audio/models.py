@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['audio_archs', 'AUDIOSET_LABELS', 'EfficientATNet', 'WeightsError', 'Download', 'download_checked', 'AudioArch',
            'load_checkpoint', 'register_arch', 'get_arch', 'audioset_labels', 'efficientat_splitter', 'match_labels',
-           'AudioNet']
+           'check_arch', 'AudioNet']
 
 # %% ../nbs/04a_models.ipynb #b5f21b74
 import csv, difflib, hashlib, os, re, urllib.error, urllib.request
@@ -18,6 +18,7 @@ from torch import nn
 from torchvision.ops.misc import Conv2dNormActivation
 from fastai.layers import ConvLayer, Flatten
 from fastai.torch_core import params
+from .utils import UserError
 
 # %% ../nbs/04a_models.ipynb #21731fee
 def _divisible(v, divisor=8):
@@ -297,6 +298,12 @@ def match_labels(vocab, labels):
         for key in synonyms + [frozenset().union(*synonyms)]:
             if key: index.setdefault(key, j)   # the first output of a name: AudioSet's names are unique
     return {i: index[_words(v)] for i, v in enumerate(vocab) if _words(v) in index}
+
+# %% ../nbs/04a_models.ipynb #ef04e50f
+def check_arch(name):
+    "The `AudioArch` `name` names (`get_arch`), or a one-line `UserError` (`--arch: ...`) saying which names there are"
+    try: return get_arch(name)
+    except ValueError as e: raise UserError(f'--arch: {e}') from None
 
 # %% ../nbs/04a_models.ipynb #3ea6e1cf
 def AudioNet(n_in=1, n_out=10, nf=128, n_layers=4, ks=80, stride=4, pool=4, standardize=True):
