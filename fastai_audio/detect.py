@@ -181,8 +181,8 @@ def events_learner(audio_dir, events, valid_events=None, arch='mn04_as', bs=16, 
 
 def fit_events(learn, epochs=None, lr=4e-3, cbs=None):
     "Train `learn` with the recipe's schedule (its epochs for the number of files unless given), then choose its post-processing on the validation files"
-    from fastai_audio.recipes import recipe_epochs, recipe_fit
-    recipe_fit(learn, epochs or recipe_epochs(len(learn.dls.train_ds), learn.dls.train.bs, pretrained=learn.pretrained), lr, learn.pretrained, cbs=cbs)
+    from fastai_audio.recipes import recipe_event_epochs, recipe_fit
+    recipe_fit(learn, epochs or recipe_event_epochs(len(learn.dls.train_ds), learn.dls.train.bs, pretrained=learn.pretrained), lr, learn.pretrained, cbs=cbs)
     learn.tune_detection()
     return learn
 

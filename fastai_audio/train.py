@@ -309,5 +309,5 @@ def train_events_on_folder(data, events, valid_events=None, arch=None, epochs=No
     (out/'postprocessing.json').write_text(json.dumps(learn.postprocessing, indent=1, default=float))
     write_events(found, out/'valid_events.tsv')
     return learn, {out/'learner.pkl': 'the learner, for `fastai_audio detect` and `load_learner` (a pickle: trusted sources only)',
-                   out/'postprocessing.json': 'the thresholds and median filter chosen on the validation files',
+                   out/'postprocessing.json': 'the post-processing chosen on the validation files: median filter, and per class threshold, minimum length and minimum gap',
                    out/'valid_events.tsv': 'the events detected in the validation files (DCASE: filename, onset, offset, event_label)'}
