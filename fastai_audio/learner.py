@@ -20,7 +20,7 @@ from fastai.vision.models import resnet18
 from .core import AudioTensor
 from .utils import refuse_unknown_kwargs
 from .models import AudioArch, AudioNet, WeightsError, get_arch, match_labels
-from .metrics import choose_thresholds
+from .metrics import choose_thresholds, training_counts
 from . import inference
 
 # %% ../nbs/05_learner.ipynb #af933149
@@ -164,11 +164,19 @@ def _warn_image_augs(dls):
                       'to audio batches. Use MaskFreq/MaskTime (SpecAugment) on spectrograms and AddNoise, Gain, TimeShift, ... '
                       'on waveforms (recipe_batch_tfms gives a tested set)')
 
+def _warn_classes_without_clips(dls):
+    "Warn about classes of the vocab that no training clip holds (a vocab given by hand): the model cannot learn them"
+    if not hasattr(dls.train_ds, 'tls') or not hasattr(dls, 'vocab'): return   # not fastai's Datasets: no labels to read alone
+    counts = training_counts(dls)
+    none = counts.index[counts == 0].tolist()
+    if none: warnings.warn(f'{len(none)} of the {len(counts)} classes have no training clip, e.g. {none[0]!r}: the model cannot '
+                           'learn them, and will not predict them (leave them out of the vocab, or give them clips)')
+
 @delegates(Learner.__init__, keep=True)   # and, for AudioNet or a registered model, its own arguments (nf, ...)
 def audio_learner(dls:DataLoaders, arch=None, n_in=None, pretrained=None, first_conv='sum', normalize=False,
                   n_out=None, precise_bn=True, match_head=True, **kwargs) -> AudioLearner:
     "An `AudioLearner` for `dls` with `arch`: a name of `audio_archs` ('mn04_as', ...), a vision model or timm name, or AudioNet"
-    _warn_image_augs(dls)
+    _warn_image_augs(dls); _warn_classes_without_clips(dls)
     learn = _build_learner(dls, arch, n_in, pretrained, first_conv, normalize, n_out, match_head, **kwargs)
     if precise_bn and _batchnorms(learn.model): learn.add_cb(PreciseBN())
     return learn

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['mean_average_precision', 'f1_at', 'choose_thresholds', 'class_report', 'label_errors', 'confused_labels',
-           'balanced_accuracy', 'imbalance', 'warn_if_unbalanced', 'positive_weights', 'mAP', 'F1Multi',
-           'plot_pr_curves']
+           'balanced_accuracy', 'imbalance', 'warn_if_unbalanced', 'training_counts', 'positive_weights', 'mAP',
+           'F1Multi', 'plot_pr_curves']
 
 # %% ../nbs/06a_metrics.ipynb #e26e4c47
 import warnings
@@ -159,18 +159,22 @@ def warn_if_unbalanced(labels, threshold=.8, vocab=None):
     return True
 
 # %% ../nbs/06a_metrics.ipynb #d014a992
-def _training_targets(dls):
-    "Multi-hot targets (N, C) of the training set of multi-label `dls`, through its label pipeline alone (no audio loaded)"
+def _training_labels(dls):
+    "The training targets of `dls` through its label pipeline alone (no audio loaded): (N,) class indices or (N, C) multi-hot"
     labels = dls.train_ds.tls[-1]
-    y = np.stack([_np(labels[i]) for i in range(len(labels))]) if len(labels) else np.zeros((0, 0))
-    if y.ndim != 2: raise ValueError(f"positive_weights needs multi-label DataLoaders (MultiCategoryBlock); their targets have shape {y.shape[1:]}")
-    return y
+    return np.stack([_np(labels[i]) for i in range(len(labels))]) if len(labels) else np.zeros(0, dtype=np.int64)
+
+def training_counts(dls):
+    "The training clips of each class of `dls` (a Series over its vocab; multi-label: the clips that hold it), read from the labels alone"
+    y, vocab = _training_labels(dls), list(dls.vocab)
+    counts = y.sum(0) if y.ndim == 2 else np.bincount(y.astype(np.int64), minlength=len(vocab))
+    return pd.Series(counts.astype(int), index=vocab, name='clips')
 
 def positive_weights(targets, max_weight=10.):
     "BCE's `pos_weight` (C,): each class's negatives over its positives in multi-hot `targets` (N, C), or in the training set of multi-label `DataLoaders`, within 1/`max_weight`..`max_weight`"
     dls = targets if hasattr(targets, 'train_ds') else None
-    y = _training_targets(dls) if dls is not None else _np(targets)
-    if y.ndim != 2 or not len(y): raise ValueError(f"positive_weights needs multi-hot targets (N, C), got shape {y.shape}")
+    y = _training_labels(dls) if dls is not None else _np(targets)
+    if y.ndim != 2 or not len(y): raise ValueError(f"positive_weights needs multi-hot targets (N, C) or multi-label DataLoaders, got shape {y.shape}")
     if not np.isin(y, (0, 1)).all(): raise ValueError(f"multi-hot targets must be 0 or 1, got values {np.unique(y)[:10]}")
     pos = y.sum(0)
     w = np.where(pos > 0, (len(y) - pos) / np.maximum(pos, 1), 1.)   # a class without positives has no positive term to weigh
