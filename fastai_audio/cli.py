@@ -129,6 +129,7 @@ def _train_arguments(p):
 
 def _train(a):
     from fastai_audio.train import train_on_folder, train_events_on_folder
+    from fastai_audio.data import skipped_files
     t0 = time.time()
     if a.events is not None:
         learn, files = train_events_on_folder(a.data, a.events, a.valid_events, arch=a.arch, epochs=a.epochs, lr=a.lr, bs=a.bs,
@@ -139,7 +140,7 @@ def _train(a):
                                        lr=a.lr, valid_pct=a.valid_pct, seed=a.seed, augment=not a.no_augment,
                                        pretrained=a.pretrained, on_error='skip' if a.skip_bad_files else 'raise', out=a.out, tta=a.tta,
                                        label_delim=a.label_delim)
-        for fn, why in learn.dls.skipped.items(): print(f'skipped {fn}: {why}')
+        for fn, why in skipped_files(learn.dls).items(): print(f'skipped {fn}: {why}')
     print(f'{time.time() - t0:.0f} s in all')
     _print_files(files)
 

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CropPad', 'pad_to_longest', 'AudioCache', 'cache_audio', 'MemoryAudioCache', 'sample_items', 'audio_headers',
-           'AudioLoader', 'AudioDL', 'AudioBlock', 'audio_settings', 'AudioDataLoaders', 'show_batch']
+           'AudioLoader', 'AudioDL', 'skipped_files', 'AudioBlock', 'audio_settings', 'AudioDataLoaders', 'show_batch']
 
 # %% ../nbs/04_data.ipynb #d6a62f52
 import hashlib, inspect, json, math, os, random, re, stat, struct, tempfile, threading, warnings
@@ -464,10 +464,9 @@ class AudioDL(TfmdDL):
     def new(self, dataset=None, cls=None, **kwargs):
         return super().new(dataset, cls, **{'on_error': self.on_error, **kwargs})
 
-@patch(as_prop=True)
-def skipped(self:DataLoaders):
-    "Files left out of any of the loaders because they could not be loaded, and folders that could not be listed (`AudioDataLoaders`), with the reasons"
-    return {**getattr(self, '_unlisted', {}), **{fn: r for dl in self.loaders for fn, r in getattr(dl, 'skipped', {}).items()}}
+def skipped_files(dls):
+    "Files left out of any of the loaders of `dls` because they could not be loaded, and folders that could not be listed (`AudioDataLoaders`), with the reasons"
+    return {**getattr(dls, '_unlisted', {}), **{fn: r for dl in dls.loaders for fn, r in getattr(dl, 'skipped', {}).items()}}
 
 # %% ../nbs/04_data.ipynb #a9e6c8dd
 def AudioBlock(sr=None, duration=None, mono=True, pad='zeros', train_crop='random', valid_crop='center',
@@ -529,7 +528,7 @@ class AudioDataLoaders(DataLoaders):
         dblock = DataBlock(blocks=(AudioBlock(**audio_kw), y_block), item_tfms=item_tfms,
                            batch_tfms=_default_batch_tfms(batch_tfms), **block_kw)
         dls = cls.from_dblock(dblock, source, path=path, **kwargs)
-        # folders `get_audio_files(on_error='skip')` could not list: `dls.skipped` reports them with the files
+        # folders `get_audio_files(on_error='skip')` could not list: `skipped_files(dls)` reports them with the files
         unlisted = getattr(source, 'skipped', None) or getattr(source, 'attrs', {}).get('skipped')   # a list of files, or a table's attrs
         if unlisted: dls._unlisted = dict(unlisted)
         return dls

@@ -155,7 +155,7 @@ def labels_dls(data, labels, files, label_delim=None, valid_pct=.2, seed=None, *
     if kind == 'folder' and (data/'train').is_dir() and (data/'valid').is_dir(): return AudioDataLoaders.from_folder(data, **kwargs)
     if kind == 'csv' and 'is_valid' in arg: return AudioDataLoaders.from_df(arg, data, valid_col='is_valid', label_delim=label_delim, **kwargs)
     df = split_labels(data, label_of, valid_pct, seed or 0)
-    df.attrs['skipped'] = dict(getattr(files, 'skipped', {}))   # folders the listing could not read: `dls.skipped` reports them
+    df.attrs['skipped'] = dict(getattr(files, 'skipped', {}))   # folders the listing could not read: `skipped_files(dls)` reports them
     return AudioDataLoaders.from_df(df, data, valid_col='is_valid', label_delim=label_delim, **kwargs)
 
 # %% ../nbs/04c_labels.ipynb #4f4771e8
