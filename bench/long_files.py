@@ -11,11 +11,12 @@ read span by span, probabilities averaged); the detector is `sed_learner(dls, 'm
 (`SEDLearner.detect`: the same windows, frame scores placed at their times and post-processed). `detect` here is what
 `fastai_audio detect MODEL FILE` runs after `load_learner`.
 
-For each run: seconds, real-time factor (seconds of audio per second of compute), and the largest resident memory above
-the memory held just before the call (the loaded learner), sampled every 20 ms.
+Each run is a process of its own (a freed heap is not given back to the system, so a second run in one process would
+be measured against the first one's peak): seconds, real-time factor (seconds of audio per second of compute), and the
+largest resident memory above the memory held just before the call (the loaded learner), sampled every 20 ms.
 Usage: python bench/long_files.py [--hours 1] [--skip-flac]. Prints one JSON object.
 """
-import argparse, json, sys, tempfile, threading, time, warnings
+import argparse, json, subprocess, sys, tempfile, threading, time, warnings
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine
@@ -70,14 +71,28 @@ def learners(tmp):
     sed = sed_learner(events_dataloaders(tmp/'scenes', ev, arch='mn04_as', duration=10., valid_pct=.5, seed=0, bs=2, num_workers=0), 'mn04_as')
     return clf, sed
 
+def measure(task, fn, seconds, tmp):
+    "One run, in this process: `task` ('predict' or 'detect') on the file `fn`"
+    clf, sed = learners(tmp)
+    if task == 'predict': _, res = measured(lambda: clf.predict(fn), seconds)
+    else:
+        found, res = measured(lambda: sed.detect(fn), seconds)
+        res['events'] = int(found.onset.notna().sum())
+    return {**res, 'rss_after_mib': round(rss_mib())}
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--hours', type=float, default=1.)
     p.add_argument('--skip-flac', action='store_true', help='leave out the 8-channel 48-kHz FLAC')
+    p.add_argument('--measure', nargs=2, metavar=('TASK', 'FILE'), help=argparse.SUPPRESS)   # one run, in a process of its own
     a = p.parse_args()
     warnings.filterwarnings('ignore', category=UserWarning)
     if seed_hub_cache() is None: sys.exit('the shared EfficientAT weights were not found (../shared/weights/efficientat)')
-    secs, res = a.hours * 3600, {'machine': machine(), 'hours': a.hours}
+    secs = a.hours * 3600
+    if a.measure:
+        with tempfile.TemporaryDirectory() as d: print(json.dumps(measure(a.measure[0], Path(a.measure[1]), secs, Path(d))))
+        return
+    res = {'machine': machine(), 'hours': a.hours}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         t0 = time.time()
@@ -87,13 +102,13 @@ def main():
         res['files'] = {name: {'mib': round((tmp/name).stat().st_size / 2**20, 1), 'sr': sr, 'channels': ch}
                         for name, (sr, ch, _, _) in files.items()}
         res['write_seconds'] = round(time.time() - t0, 1)
-        clf, sed = learners(tmp)
-        res['learner_mib'] = round(rss_mib())
         for name in files:
-            (_, _, probs), res[f'predict {name}'] = measured(lambda: clf.predict(tmp/name), secs)
-            found, res[f'detect {name}'] = measured(lambda: sed.detect(tmp/name), secs)
-            res[f'detect {name}']['events'] = int(found.onset.notna().sum())
-            print(json.dumps(res), file=sys.stderr)
+            for task in ('predict', 'detect'):
+                out = subprocess.run([sys.executable, __file__, '--hours', str(a.hours), '--measure', task, str(tmp/name)],
+                                     capture_output=True, text=True)
+                if out.returncode: sys.exit(f'{task} {name} failed: {out.stderr.strip().splitlines()[-1]}')
+                res[f'{task} {name}'] = json.loads(out.stdout.strip().splitlines()[-1])
+                print(json.dumps(res), file=sys.stderr)
     print(json.dumps(res))
 
 if __name__ == '__main__': main()
