@@ -10,6 +10,11 @@ def machine():
     return {'cpus': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'python': platform.python_version(),
             'torch': torch.__version__, 'gpu': torch.cuda.get_device_name() if torch.cuda.is_available() else None}
 
+def rss_mib():
+    "Resident set size of this process, MiB (Linux)"
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024
+
 def data_arg(p: argparse.ArgumentParser, name, default_rel, help):
     "Add a path argument `--name` defaulting to `../shared/<default_rel>` beside the repository"
     p.add_argument(f'--{name}', type=Path, default=SHARED/default_rel, help=f'{help} (default: {SHARED/default_rel})')

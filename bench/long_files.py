@@ -19,7 +19,7 @@ Usage: python bench/long_files.py [--hours 1] [--skip-flac]. Prints one JSON obj
 import argparse, json, subprocess, sys, tempfile, threading, time, warnings
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine
+from common import machine, rss_mib
 import numpy as np, pandas as pd, soundfile as sf
 from fastai_audio.data import AudioDataLoaders
 from fastai_audio.datasets import synth_audio_dataset
@@ -27,11 +27,6 @@ from fastai_audio.learner import audio_learner
 from fastai_audio.sed import events_dataloaders
 from fastai_audio.detect import sed_learner
 from fastai_audio.test_utils import seed_hub_cache
-
-def rss_mib():
-    "Resident set size of this process, MiB (Linux)"
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024
 
 def measured(fn, seconds_of_audio):
     "Run `fn()`; its seconds, real-time factor and peak resident memory above the memory before it (MiB)"

@@ -11,13 +11,8 @@ entries and size on disk.
 import argparse, json, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine
+from common import machine, rss_mib
 from fastai_audio.all import *
-
-def rss_mib():
-    "Resident set size of this process, MiB (Linux)"
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

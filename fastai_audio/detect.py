@@ -74,6 +74,10 @@ def _file_info(item):
     if info.frames <= 0: raise AudioLoadError(item, 'it holds no samples')
     return info.frames, info.samplerate
 
+def _valid_tfms(learn):
+    "The batch transforms of `learn`'s data as in validation: no augmentation"
+    return Pipeline(list(learn.dls.after_batch.fs), split_idx=1)
+
 def file_frame_scores(learn, item, hop=None, bs=8):
     "Frame probabilities (classes, frames) of the file `item` with the `SEDLearner` `learn`: windows of its training crop every `hop` s, averaged where they overlap"
     s, a = event_settings(learn.dls), audio_settings(learn.dls)
@@ -84,7 +88,7 @@ def file_frame_scores(learn, item, hop=None, bs=8):
     starts = list(window_starts(N, n, step)[0])
     total = max(1, seconds_to_frames(N / sr, s.hop))
     acc, count = np.zeros((len(s.vocab), total + s.n_frames)), np.zeros(total + s.n_frames)
-    tfms = Pipeline(list(learn.dls.after_batch.fs), split_idx=1)   # as in validation: no augmentation
+    tfms = _valid_tfms(learn)
     learn.model.eval()
     for g in range(0, len(starts), bs):
         group = starts[g:g + bs]
@@ -128,8 +132,7 @@ def _stretch(learn, item, start, duration):
 
 def _model_spectrogram(learn, x):
     "The spectrogram (freq, time) that `learn`'s batch transforms make of the waveform `x` (1, N), as in validation"
-    tfms = Pipeline(list(learn.dls.after_batch.fs), split_idx=1)
-    with torch.no_grad(): return tfms(AudioTensor(x[None].to(learn.dls.device or 'cpu'), sr=x.sr))[0, 0].float().cpu().numpy()
+    with torch.no_grad(): return _valid_tfms(learn)(AudioTensor(x[None].to(learn.dls.device or 'cpu'), sr=x.sr))[0, 0].float().cpu().numpy()
 
 def plot_detection(learn, item, reference=None, start=0., duration=None, figsize=(12, 6)):
     "Figure of the file `item` from `start` for `duration` s: the model's spectrogram, each class's frame scores and threshold, the detected events over the `reference` events"

@@ -76,7 +76,7 @@ def recipe_cbs(pretrained=False):
 def recipe_event_epochs(n_train, bs=16, pretrained=True, min_steps=500, min_epochs=5, max_epochs=30):
     "Epochs to train a sound event detector on `n_train` files in batches of `bs`: fine-tuning, `min_steps` steps in `min_epochs` to `max_epochs`; from scratch, `recipe_epochs`"
     if not pretrained: return recipe_epochs(n_train, bs)
-    return max(min_epochs, min(max_epochs, math.ceil(min_steps / max(1, n_train // bs))))
+    return recipe_epochs(n_train, bs, min_steps=min_steps, min_epochs=min_epochs, max_epochs=max_epochs)   # its rule of steps, with a detector's bounds
 
 # %% ../nbs/05a_recipes.ipynb #8a37524f
 def recipe_fit(learn, epochs, lr, pretrained=False, cbs=None):
