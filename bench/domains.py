@@ -12,7 +12,7 @@ Splits, from the library's dataset tables:
 on the same validation files, where every class of the dataset has such an output. Each training entry gives the
 accuracy `train` reports (its validation clips, cropped as in training) and `file_accuracy`: the accuracy of its
 `predictions.csv`, each whole file predicted window by window, as `fastai_audio predict` would.
-Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head]
+Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head] [--epochs N]
 Prints one JSON object; the command line's reports go to stderr.
 """
 import argparse, contextlib, json, sys, tempfile, time, warnings
@@ -20,29 +20,30 @@ from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-from fastai_audio.train import train_on_folder
+from fastai_audio.train import train_on_folder, folder_recipe
 from fastai_audio.datasets import esc_table, folder_table, speech_commands_table, speaker_split, fsdd_table
 from fastai_audio.core import get_audio_files
 from fastai_audio.models import match_labels
 from fastai_audio.test_utils import seed_hub_cache
 
-def train(data, df, arch, seed, match_head=True):
-    "`fastai_audio train DATA --labels csv:<df> [--arch ARCH] --seed SEED`: its accuracy, the whole-file accuracy of its predictions, seconds"
+def train(data, df, arch, seed, match_head=True, epochs=None):
+    "`fastai_audio train DATA --labels csv:<df> [--arch ARCH] --seed SEED`: its recipe, accuracy, the whole-file accuracy of its predictions, seconds"
+    t0 = time.time()
+    recipe = folder_recipe(data, arch, epochs=epochs)   # what train will do ('auto': its choice too), planned and printed first
     with tempfile.TemporaryDirectory() as tmp:
         df[['file', 'label', 'is_valid']].to_csv(Path(tmp)/'labels.csv', index=False)
-        t0 = time.time()
         with contextlib.redirect_stdout(sys.stderr):
-            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out',
-                                      match_head=match_head)
+            print(recipe)
+            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', seed=seed, out=Path(tmp)/'out', match_head=match_head, recipe=recipe)
         seconds = time.time() - t0
         history = pd.read_csv(Path(tmp)/'out'/'history.csv')
         preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv')
     truth = dict(zip(df.file.map(lambda f: str((Path(data)/f).resolve())), df.label))
     file_acc = float(np.mean([truth[str(Path(f).resolve())] == l for f, l in zip(preds.file, preds.label)]))
-    return {'arch': getattr(learn, 'arch_name', None) or str(getattr(learn.arch, '__name__', learn.arch)), 'pretrained': bool(getattr(learn, 'pretrained', False)),
+    return {'arch': recipe.arch.name, 'pretrained': recipe.pretrained,
             'accuracy': round(float(history.accuracy.iloc[-1]), 4), 'file_accuracy': round(file_acc, 4), 'epochs': len(history),
             'head_matches': len(getattr(learn, 'head_matches', {}) or {}), 'seconds': round(seconds, 1),
-            'train_clips': int((~df.is_valid).sum()), 'valid_clips': int(df.is_valid.sum())}
+            'train_clips': int((~df.is_valid).sum()), 'valid_clips': int(df.is_valid.sum()), 'recipe': recipe.as_dict()}
 
 def zero_shot(data, df):
     "Accuracy of mn04_as's AudioSet head restricted to the outputs named like the classes, or None where a class has none"
@@ -86,11 +87,12 @@ def main():
     p.add_argument('--folds', default='1,2,3,4,5', help='the folds of esc10 and instruments to hold out')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--no-zero-shot', action='store_true')
+    p.add_argument('--epochs', type=int, default=None, help="fixed epochs instead of the recipe's rule (to measure another)")
     p.add_argument('--no-match-head', action='store_true', help='start new heads from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
-    folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'datasets': {}}, time.time()
+    folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'epochs': a.epochs or 'the recipe', 'datasets': {}}, time.time()
     paths = {'esc10': a.esc10, 'instruments': a.instruments, 'speech_commands': a.speech_commands, 'fsdd': a.fsdd}
     for name in a.runs.split(','):
         path = check_dir(paths[name], name)
@@ -98,7 +100,7 @@ def main():
         for split, df in splits(name, path, folds, a.seed):
             if not a.no_zero_shot: out.setdefault('zero_shot', {})[split] = zero_shot(path, df)
             for arch in a.arch.split(','):
-                out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head)
+                out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head, a.epochs)
                 print(f'{name} {split} {arch}: {out[arch][split]}', file=sys.stderr)
         for arch, per in out.items():
             accs = [v['accuracy'] for v in per.values() if v.get('accuracy') is not None]

@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, rss_mib
 from fastai_audio.all import *
+from fastai_audio.datasets import synth_audio_dataset
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

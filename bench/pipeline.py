@@ -11,6 +11,7 @@ import numpy as np, torch
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg
 from fastai_audio.all import *
+from fastai_audio.datasets import synth_audio_dataset
 
 def items_per_s(dl, epochs):
     "Items/s of each epoch of iterating `dl`"

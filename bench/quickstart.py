@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine
 from fastai_audio.all import *
+from fastai_audio.datasets import synth_audio_dataset
 from fastai_audio.train import run_demo
 from fastai_audio.test_utils import seed_hub_cache
 

@@ -18,36 +18,32 @@ from pathlib import Path
 import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine, data_arg, check_dir
-from fastai_audio.train import train_on_folder, validation_accuracy
+from fastai_audio.train import train_on_folder, folder_recipe, validation_accuracy
 from fastai_audio.core import get_audio_files
-from fastai_audio.data import audio_settings
-from fastai_audio.datasets import speech_commands_table, speaker_split
+from fastai_audio.datasets import speech_commands_table, speaker_split, esc_table, fsdd_table, FSDD_SPEAKERS
 from fastai_audio.test_utils import seed_hub_cache
 
-FSDD_SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
-
 def train(data, df, arch, seed):
-    "`fastai_audio train DATA --labels csv:<df> --arch ARCH --seed SEED`: accuracy, training seconds, epochs, largest validation loss"
+    "`fastai_audio train DATA --labels csv:<df> --arch ARCH --seed SEED`: its recipe, accuracy, training seconds, epochs, largest validation loss"
+    recipe = folder_recipe(data, arch)   # what train will do, planned and printed first
     with tempfile.TemporaryDirectory() as tmp:
         df.to_csv(Path(tmp)/'labels.csv', index=False)
         with contextlib.redirect_stdout(sys.stderr):   # the command line's report
-            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out')
-        history = pd.read_csv(Path(tmp)/'out'/'history.csv')   # the epoch table it writes, both fits of a fine_tune
-    decided = audio_settings(learn.dls)   # the AudioBlock's sample rate and clip length
-    tta = learn.predict_tta   # the recipe's test-time augmented passes, as the command line reported them
-    return {'sr': decided.sr, 'duration': decided.duration, 'lr': float(history.lr[0]), 'accuracy': round(float(history.accuracy.iloc[-1]), 4),
-            'tta': tta, 'tta_accuracy': round(validation_accuracy(learn, tta), 4),
+            print(recipe)
+            learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', seed=seed, out=Path(tmp)/'out', recipe=recipe)
+        history = pd.read_csv(Path(tmp)/'out'/'history.csv')   # the epoch table it writes
+    return {'sr': recipe.sr, 'duration': recipe.duration, 'lr': recipe.lr, 'accuracy': round(float(history.accuracy.iloc[-1]), 4),
+            'tta': recipe.tta, 'tta_accuracy': round(validation_accuracy(learn, recipe.tta), 4),
             'train_seconds': round(float(history.seconds.sum()), 1), 'epochs': len(history),
             'max_valid_loss': round(float(history.valid_loss.max()), 3), 'train_clips': int((~df.is_valid).sum()),
-            'valid_clips': int(df.is_valid.sum())}
+            'valid_clips': int(df.is_valid.sum()), 'recipe': recipe.as_dict()}
 
-def rel(files, data): return [str(Path(f).relative_to(data)) for f in files]
+def rel(files, data): return [Path(f).resolve().relative_to(Path(data).resolve()).as_posix() for f in files]
 
 def esc10_runs(path, folds, arch, seed):
-    meta = pd.read_csv(path/'meta'/'esc10.csv')
-    res = {}
-    for k in folds:   # meta/esc10.csv names each clip relative to the ESC-10 folder
-        df = pd.DataFrame({'file': meta.filename, 'label': meta.category, 'is_valid': meta.fold == k})
+    table, res = esc_table(path), {}
+    for k in folds:
+        df = pd.DataFrame({'file': rel(table.file, path), 'label': table.label, 'is_valid': table.fold == k})
         res[str(k)] = train(path, df, arch, seed)
         print(f'esc10 fold {k}: {res[str(k)]}', file=sys.stderr)
     return res
@@ -60,8 +56,9 @@ def speech_commands_run(path, arch, seed):
     return {**r, 'valid_speakers': len(held), 'speakers_in_both': len(held & seen)}
 
 def fsdd_df(path, is_valid):
-    files = get_audio_files(path)
-    return pd.DataFrame({'file': rel(files, path), 'label': [f.name.split('_')[0] for f in files], 'is_valid': [is_valid(f) for f in files]})
+    "FSDD's clips at `path` labelled by digit (`fsdd_table`), `is_valid` a function of a table row"
+    table = fsdd_table(get_audio_files(path))
+    return pd.DataFrame({'file': rel(table.file, path), 'label': table.digit.astype(str), 'is_valid': table.apply(is_valid, axis=1)})
 
 def mean_of(per, key='accuracy'): return round(float(np.mean([v[key] for v in per.values()])), 4)
 
@@ -89,9 +86,9 @@ def main():
             r['speech_commands_speaker_disjoint'] = speech_commands_run(check_dir(a.speech_commands, 'Speech Commands'), arch, seed)
         fsdd = check_dir(a.fsdd, 'FSDD') if any(x.startswith('fsdd') for x in runs) else None
         if 'fsdd_official' in runs:
-            r['fsdd_official'] = train(fsdd, fsdd_df(fsdd, lambda f: int(f.stem.split('_')[-1]) < 5), arch, seed)
+            r['fsdd_official'] = train(fsdd, fsdd_df(fsdd, lambda r: r['index'] < 5), arch, seed)
         if 'fsdd_speakers' in runs:
-            per = {s: train(fsdd, fsdd_df(fsdd, lambda f, s=s: f.stem.split('_')[1] == s), arch, seed) for s in a.speakers.split(',')}
+            per = {s: train(fsdd, fsdd_df(fsdd, lambda r, s=s: r.speaker == s), arch, seed) for s in a.speakers.split(',')}
             r['fsdd_leave_one_speaker_out'] = {'held_out': per, 'mean_accuracy': mean_of(per), 'mean_tta_accuracy': mean_of(per, 'tta_accuracy')}
         print(json.dumps(res), file=sys.stderr)
     res['wall_seconds'] = round(time.time() - t0, 1)

@@ -19,6 +19,11 @@ from .export import *
 from .detect import *
 from .predict import *
 from .audioset import *
-from .datasets import *
+from . import datasets   # its generated stand-ins (`datasets.synth_audio_dataset`, `datasets.esc50_standin`, ...) are reached through it
+from .datasets import (
+    FSDD_SPEAKERS, NSYNTH_FAMILY, NSYNTH_SOURCE, ESC_NAME, ESC10_BACKGROUNDS, SOURCE_PATTERNS,
+    AudioURLs, speech_commands_speaker, speech_commands_table, speaker_split, fsdd_table, nsynth_table,
+    esc_table, folder_table, active_span, sounding_parts, mix_clips, make_soundscapes,
+    esc10_mixtures, esc10_soundscapes, source_of, group_split)
 from .train import *
 from .distributed import *

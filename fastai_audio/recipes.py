@@ -140,6 +140,11 @@ class Recipe:
         if self.epochs is None: self.set_epochs(learn.dls.train.n)
         recipe_fit(learn, self.epochs, self.lr, self.pretrained, cbs=[*self.cbs(), *cbs])
 
+    def as_dict(self):
+        "The settings as plain values (the architecture by name), with `why`: for a JSON report"
+        return {'arch': self.arch.name, 'pretrained': self.pretrained, 'sr': self.sr, 'duration': self.duration, 'bs': self.bs, 'lr': self.lr,
+                'epochs': self.epochs, 'tta': self.tta, 'augment': self.augment, 'why': dict(self.why)}
+
     def __str__(self):
         rows = [('arch', f'{self.arch.name} ' + ('(pretrained, fine-tuned)' if self.pretrained else '(from scratch)')),
                 ('sr', f'{self.sr} Hz'), ('duration', f'{self.duration:g} s'), ('bs', self.bs), ('lr', f'{self.lr:g}'),
