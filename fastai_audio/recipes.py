@@ -14,6 +14,7 @@ from typing import Optional
 from .core import AudioLoadError
 from .models import AudioArch, WeightsError, get_arch
 from .learner import audio_learner
+import fastai.callback.schedule   # Learner.fit_one_cycle, which recipe_fit calls
 
 # %% ../nbs/05a_recipes.ipynb #83837b54
 def n_fft_for(sr, seconds=.064):
