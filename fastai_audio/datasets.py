@@ -17,6 +17,7 @@ import hashlib, json, re, zlib
 from pathlib import Path
 import numpy as np, pandas as pd, soundfile as sf
 from fastcore.basics import listify
+from .events import active_runs
 
 # %% ../nbs/08_datasets.ipynb #8ca8c788
 class AudioURLs:
@@ -398,10 +399,10 @@ def active_span(x, sr, top_db=40, frame=0.02):
 # %% ../nbs/08_datasets.ipynb #1857c58e
 def _runs(active, max_gap):
     "[(first, last), ...] frame indices of the runs of `active` frames, runs apart by at most `max_gap` inactive frames joined"
-    f = np.flatnonzero(active)
-    if not len(f): return []
-    breaks = np.flatnonzero(np.diff(f) > max_gap + 1)
-    return list(zip(f[np.r_[0, breaks + 1]], f[np.r_[breaks, len(f) - 1]]))
+    _, on, end = active_runs(np.asarray(active)[None])
+    if not len(on): return []
+    starts = np.r_[True, on[1:] - end[:-1] > max_gap]   # a run that follows a longer silence begins a part
+    return list(zip(on[starts], np.r_[end[np.flatnonzero(starts)[1:] - 1], end[-1]] - 1))
 
 def _part_bounds(x, sr, top_db, min_silence, frame):
     "Samples [(start, end), ...] of the parts of `x` that sound (see `sounding_parts`)"

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['EVENT_COLUMNS', 'COLLARS', 'PSDS1', 'read_events', 'events_table', 'write_events', 'frame_times', 'seconds_to_frames',
-           'frame_of', 'events_to_frames', 'smooth_scores', 'frames_to_events', 'scores_table', 'sed_metrics', 'psds1',
-           'tune_postprocessing', 'plot_events']
+           'frame_of', 'events_to_frames', 'smooth_scores', 'active_runs', 'frames_to_events', 'scores_table',
+           'sed_metrics', 'psds1', 'tune_postprocessing', 'plot_events']
 
 # %% ../nbs/06b_events.ipynb #3caf9135
 import importlib
@@ -145,15 +145,15 @@ def smooth_scores(scores, vocab, hop, median_filter):
     return out
 
 # %% ../nbs/06b_events.ipynb #9cdfe161
-def _runs(active):
-    "Class, onset frame and offset frame (exclusive) of each run of True in the rows of `active` (classes, frames)"
+def active_runs(active):
+    "Row, first frame and end frame (exclusive) of each run of True in the rows of `active` (rows, frames), row by row"
     d = np.diff(np.pad(active.astype(np.int8), ((0, 0), (1, 1))), axis=1)
     cls, on = np.nonzero(d == 1)
     return cls, on, np.nonzero(d == -1)[1]  # row-major: the k-th offset closes the k-th onset
 
 def _detect(s, hop, thresholds, min_duration, min_gap):
     "Class index, onset and offset (seconds from the first frame) of the events in smoothed scores `s` (classes, frames)"
-    cls, on, off = _runs(s > _per_class(thresholds, len(s), 'thresholds')[:, None])
+    cls, on, off = active_runs(s > _per_class(thresholds, len(s), 'thresholds')[:, None])
     gap, dur = _per_class(min_gap, len(s), 'min_gap'), _per_class(min_duration, len(s), 'min_duration')
     merge = (cls[1:] == cls[:-1]) & (np.round((on[1:] - off[:-1]) * hop, 6) < gap[cls[1:]])
     first, last = np.ones(len(cls), bool), np.ones(len(cls), bool)  # where merged events begin and end
