@@ -109,7 +109,7 @@ def _train_arguments(p):
     p.add_argument('--label-delim', default=None, metavar='CHAR', help="with --labels csv:FILE, the character that joins several labels "
                    "of a file in its label column (e.g. ';' for 'dog;rain'): a multi-label model, a sigmoid per class with thresholds "
                    "chosen on validation; an empty label is a clip of none of the classes (default: one label a file)")
-    p.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: 5 to fine-tune a pretrained model; from scratch enough for 500 batches, 16 to 50)')
+    p.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: enough for 150 batches, 5 to 30, to fine-tune a pretrained model; for 500 batches, 16 to 50, from scratch)')
     p.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate, at most 22050; a pretrained audio --arch sets its own)")
     p.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
                    help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")
@@ -118,6 +118,8 @@ def _train_arguments(p):
     p.add_argument('--valid-pct', type=_number(float, above=0, below=1), default=.2, help='share of files for validation when the labels do not give a split (default: %(default)s)')
     p.add_argument('--seed', type=_number(int, at_least=0, below=2**32), default=42, help='random seed for the split and training (default: %(default)s)')
     p.add_argument('--no-augment', action='store_true', help='train without waveform augmentations and SpecAugment')
+    p.add_argument('--balance', action='store_true', help='weigh each class in the loss inversely to its training files, so that rare '
+                   'classes count as much as common ones (default: every file counts the same)')
     p.add_argument('--pretrained', action=argparse.BooleanOptionalAction, default=None,
                    help='fine-tune from pretrained weights (downloaded once): the default for AudioSet models such as mn04_as; '
                         'for image CNNs, ImageNet weights (default: no)')
@@ -135,11 +137,12 @@ def _train(a):
         learn, files = train_events_on_folder(a.data, a.events, a.valid_events, arch=a.arch, epochs=a.epochs, lr=a.lr, bs=a.bs,
                                               duration=a.duration, weak=a.weak, valid_pct=a.valid_pct, seed=a.seed, out=a.out)
     elif a.valid_events is not None or a.weak: raise CLIError('--valid-events and --weak go with --events')
+    if a.events is not None and a.balance: raise CLIError('--balance is for --labels, not --events')
     else:
         learn, files = train_on_folder(a.data, a.labels, arch=a.arch or 'resnet18', epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
                                        lr=a.lr, valid_pct=a.valid_pct, seed=a.seed, augment=not a.no_augment,
                                        pretrained=a.pretrained, on_error='skip' if a.skip_bad_files else 'raise', out=a.out, tta=a.tta,
-                                       label_delim=a.label_delim)
+                                       label_delim=a.label_delim, balance=a.balance)
         for fn, why in skipped_files(learn.dls).items(): print(f'skipped {fn}: {why}')
     print(f'{time.time() - t0:.0f} s in all')
     _print_files(files)

@@ -201,7 +201,8 @@ def check_balance(dls, data, label_of):
     top, n = counts.most_common(1)[0]
     if n < UNBALANCED * sum(counts.values()): return False
     warnings.warn(f'unbalanced training data: {top!r} holds {n} of the {sum(counts.values())} training clips ({n / sum(counts.values()):.0%}), '
-                  f'so accuracy mostly measures that class; the balanced accuracy and the recall of each class are reported too')
+                  f'so accuracy mostly measures that class; the balanced accuracy and the recall of each class are reported too '
+                  f'(balance=True, or --balance, weighs each class evenly in the loss)')
     return True
 
 def none_readable(files, data):

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['mean_average_precision', 'f1_at', 'choose_thresholds', 'class_report', 'label_errors', 'confused_labels',
-           'balanced_accuracy', 'imbalance', 'warn_if_unbalanced', 'training_counts', 'positive_weights', 'mAP',
-           'F1Multi', 'plot_pr_curves']
+           'balanced_accuracy', 'imbalance', 'warn_if_unbalanced', 'training_counts', 'positive_weights',
+           'class_weights', 'balanced_loss', 'mAP', 'F1Multi', 'plot_pr_curves']
 
 # %% ../nbs/06a_metrics.ipynb #e26e4c47
 import warnings
@@ -13,6 +13,7 @@ import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 import sklearn.metrics as skm
 from fastai.metrics import AccumMetric, ActivationType
+from fastai.losses import CrossEntropyLossFlat, BCEWithLogitsLossFlat
 
 # %% ../nbs/06a_metrics.ipynb #e8145bf1
 def _np(x):
@@ -180,6 +181,21 @@ def positive_weights(targets, max_weight=10.):
     w = np.where(pos > 0, (len(y) - pos) / np.maximum(pos, 1), 1.)   # a class without positives has no positive term to weigh
     w = torch.tensor(np.clip(w, 1 / max_weight, max_weight), dtype=torch.float32)
     return w if dls is None or dls.device is None else w.to(dls.device)
+
+def class_weights(targets, max_weight=10.):
+    "Cross-entropy's `weight` (C,) for single-label data: each class weighed inversely to its training clips, the mean clip weighing 1, within 1/`max_weight`..`max_weight`; from class indices `targets` (N,) with `n_classes` their max + 1, or from `DataLoaders`"
+    dls = targets if hasattr(targets, 'train_ds') else None
+    y = _training_labels(dls) if dls is not None else _np(targets)
+    if y.ndim != 1 or not len(y): raise ValueError(f"class_weights needs class indices (N,) or single-label DataLoaders (positive_weights is for many labels a clip), got shape {y.shape}")
+    counts = np.bincount(y.astype(np.int64), minlength=len(dls.vocab) if dls is not None else 0).astype(float)
+    w = np.where(counts > 0, counts.sum() / ((counts > 0).sum() * np.maximum(counts, 1)), 1.)   # a class without clips adds no loss to weigh
+    w = torch.tensor(np.clip(w, 1 / max_weight, max_weight), dtype=torch.float32)
+    return w if dls is None or dls.device is None else w.to(dls.device)
+
+def balanced_loss(dls, max_weight=10.):
+    "The loss of `dls` with each class weighed by its training clips: weighted cross-entropy (`class_weights`) for one label a clip, BCE with `positive_weights` for many"
+    if _training_labels(dls).ndim == 2: return BCEWithLogitsLossFlat(pos_weight=positive_weights(dls, max_weight))
+    return CrossEntropyLossFlat(weight=class_weights(dls, max_weight))
 
 # %% ../nbs/06a_metrics.ipynb #443de643
 def mAP(average='macro', sigmoid=True):

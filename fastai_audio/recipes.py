@@ -14,6 +14,7 @@ from typing import Optional
 from .core import AudioLoadError
 from .models import AudioArch, WeightsError, get_arch
 from .learner import audio_learner
+from .metrics import balanced_loss
 import fastai.callback.schedule   # Learner.fit_one_cycle, which recipe_fit calls
 
 # %% ../nbs/05a_recipes.ipynb #83837b54
@@ -62,9 +63,10 @@ def recipe_lr(arch=None, pretrained=False):
     return 4e-3 if pretrained and a is not None and a.front_end is not None else 1e-2
 
 # %% ../nbs/05a_recipes.ipynb #b16b591e
-def recipe_epochs(n_train, bs=32, pretrained=False, min_steps=500, min_epochs=16, max_epochs=50):
-    "Epochs of the recipe: 5 to fine-tune a pretrained model; from scratch, `min_steps` batches of `bs` from `n_train` clips, `min_epochs` to `max_epochs`"
-    if pretrained: return 5
+def recipe_epochs(n_train, bs=32, pretrained=False, min_steps=None, min_epochs=None, max_epochs=None):
+    "Epochs of the recipe: at least `min_steps` batches of `bs` from `n_train` clips, in `min_epochs` to `max_epochs`; by default 150 steps in 5 to 30 epochs to fine-tune a `pretrained` model, 500 in 16 to 50 from scratch"
+    defaults = (150, 5, 30) if pretrained else (500, 16, 50)
+    min_steps, min_epochs, max_epochs = (d if v is None else v for v, d in zip((min_steps, min_epochs, max_epochs), defaults))
     steps = max(1, n_train // bs)   # fastai drops the last incomplete training batch
     return max(min_epochs, min(max_epochs, math.ceil(min_steps / steps)))
 
@@ -115,6 +117,7 @@ class Recipe:
     augment: bool = True
     why: dict = field(default_factory=dict)
     native_sr: Optional[int] = None   # the files' own rate, where the recipe chose `sr` from it
+    balance: bool = False   # weigh each class's loss inversely to its training clips (`balanced_loss`)
 
     def batch_tfms(self):
         "The batch transforms of the recipe for this data and architecture"
@@ -133,7 +136,8 @@ class Recipe:
         return self.epochs
 
     def learner(self, dls, **kwargs):
-        "The `AudioLearner` of the recipe for `dls`"
+        "The `AudioLearner` of the recipe for `dls` (with `balance`, the loss of `balanced_loss`)"
+        if self.balance: kwargs.setdefault('loss_func', balanced_loss(dls))
         return audio_learner(dls, self.arch if self.arch.family != 'image' else self.arch.create, pretrained=self.pretrained, **kwargs)
 
     def fit(self, learn, cbs=()):
@@ -144,12 +148,12 @@ class Recipe:
     def as_dict(self):
         "The settings as plain values (the architecture by name), with `why`: for a JSON report"
         return {'arch': self.arch.name, 'pretrained': self.pretrained, 'sr': self.sr, 'duration': self.duration, 'bs': self.bs, 'lr': self.lr,
-                'epochs': self.epochs, 'tta': self.tta, 'augment': self.augment, 'why': dict(self.why)}
+                'epochs': self.epochs, 'tta': self.tta, 'augment': self.augment, 'balance': self.balance, 'why': dict(self.why)}
 
     def __str__(self):
         rows = [('arch', f'{self.arch.name} ' + ('(pretrained, fine-tuned)' if self.pretrained else '(from scratch)')),
                 ('sr', f'{self.sr} Hz'), ('duration', f'{self.duration:g} s'), ('bs', self.bs), ('lr', f'{self.lr:g}'),
-                ('epochs', 'set by the training set' if self.epochs is None else self.epochs), ('tta', self.tta), ('augment', self.augment)]
+                ('epochs', 'set by the training set' if self.epochs is None else self.epochs), ('tta', self.tta), ('augment', self.augment), ('balance', self.balance)]
         return '\n'.join(f'{k}: {v}' + (f' ({self.why[k]})' if k in self.why else '') for k, v in rows)
 
 def _epochs_reason(pretrained):
@@ -185,7 +189,7 @@ def common_rate(files):
     probe = AudioLoader(); probe.setup(files)
     return probe.sr
 
-def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32, lr=None, epochs=None, augment=True, tta=None):
+def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32, lr=None, epochs=None, augment=True, tta=None, balance=False):
     "The `Recipe` of `fastai_audio train` for the audio `files`: what is given is kept, the rest is chosen, each with its reason"
     files, why = list(files), {}
     if not files: raise ValueError('plan_recipe needs audio files')
@@ -216,4 +220,4 @@ def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32
     if tta is None:
         tta = recipe_tta(pretrained) if augment else 0
         why['tta'] = 'augmented passes help from scratch; a fine-tuned model predicts in one' if augment else 'no augmentation'
-    return Recipe(spec, bool(pretrained), sr, duration, bs, lr, epochs, tta, augment, why, native)
+    return Recipe(spec, bool(pretrained), sr, duration, bs, lr, epochs, tta, augment, why, native, balance)

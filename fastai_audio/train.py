@@ -199,10 +199,11 @@ def _recipe_line(recipe, files, data, auto):
             + f', clips of {recipe.duration} s, arch={recipe.arch.name}' + (' (pretrained, fine-tuned)' if recipe.pretrained else ' (from scratch)')
             + (f": {recipe.why['arch']}" if auto else ''))
 
-def _check_no_recipe_args(recipe, arch, epochs, sr, duration, bs, lr, augment, pretrained, tta):
+def _check_no_recipe_args(recipe, arch, epochs, sr, duration, bs, lr, augment, pretrained, tta, balance):
     "Refuses settings given beside a planned `recipe`: the recipe holds them, and one of the two would be ignored"
     given = [k for k, v, default in (('arch', arch, 'resnet18'), ('epochs', epochs, None), ('sr', sr, None), ('duration', duration, None),
-             ('bs', bs, 32), ('lr', lr, None), ('augment', augment, True), ('pretrained', pretrained, None), ('tta', tta, None))
+             ('bs', bs, 32), ('lr', lr, None), ('augment', augment, True), ('pretrained', pretrained, None), ('tta', tta, None),
+             ('balance', balance, False))
              if v != default and not (k == 'arch' and v == recipe.arch.name)]
     if given: raise ValueError(f"{', '.join(given)} given beside a recipe: set them in the recipe (e.g. recipe.{given[0]} = ...) instead")
 
@@ -233,15 +234,16 @@ def _recipe_learner(recipe, dls, multi, match_head):
 # %% ../nbs/08a_train.ipynb #c99737cd
 def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None, duration=None, bs=32, lr=None,
                     valid_pct=.2, seed=42, augment=True, pretrained=None, on_error='raise', out='fastai_audio_model', tta=None,
-                    label_delim=None, match_head=True, recipe=None):
-    "Train `arch` ('auto': the recipe's choice) on the audio files in `data` labelled by `labels` (sets of labels joined by `label_delim`; `match_head`: a pretrained head starts from the outputs of classes named alike), print a report, write the outputs; return `(learn, files)`. A `recipe` planned already (`folder_recipe`) is trained as it is."
+                    label_delim=None, match_head=True, recipe=None, balance=False):
+    "Train `arch` ('auto': the recipe's choice) on the audio files in `data` labelled by `labels` (sets of labels joined by `label_delim`; `match_head`: a pretrained head starts from the outputs of classes named alike), print a report, write the outputs; return `(learn, files)`. `balance`: each class weighed in the loss by its training clips (`balanced_loss`). A `recipe` planned already (`folder_recipe`) is trained as it is."
     data, out = _data_folder(data), output_folder(out)   # checked before any work
-    if recipe is not None: _check_no_recipe_args(recipe, arch, epochs, sr, duration, bs, lr, augment, pretrained, tta)
+    if recipe is not None: _check_no_recipe_args(recipe, arch, epochs, sr, duration, bs, lr, augment, pretrained, tta, balance)
     elif arch != 'auto': check_arch(arch)   # an unknown name, refused before the files are read
     files = list_audio_files([data], on_error)
     checked = read_labels(data, labels, files, label_delim)
-    if recipe is None: recipe = folder_recipe(data, arch, files, pretrained=pretrained, sr=sr, duration=duration, bs=bs, lr=lr, epochs=epochs, augment=augment, tta=tta)
-    print(_recipe_line(recipe, files, data, arch == 'auto' or 'arch' in recipe.why))
+    planned, auto = recipe is not None, arch == 'auto'
+    if not planned: recipe = folder_recipe(data, arch, files, pretrained=pretrained, sr=sr, duration=duration, bs=bs, lr=lr, epochs=epochs, augment=augment, tta=tta, balance=balance)
+    print(_recipe_line(recipe, files, data, 'arch' in recipe.why if planned else auto))   # the reason for the arch where it was chosen
     set_seed(seed)
     dls, multi = _folder_dls(data, checked, files, recipe, label_delim, valid_pct, seed, on_error), label_delim is not None
     unbalanced = not multi and check_balance(dls, data, checked[2])
