@@ -8,11 +8,13 @@ Splits, from the library's dataset tables:
 - `speech_commands`: 20% of the speakers held out with every clip they recorded (`speaker_split`, seed 0);
 - `fsdd`: FSDD's official split (take 0-4 of each digit and speaker is the test set; `fsdd_table`).
 
+`linear_probe` (with `--probe`): a logistic regression on `mn04_as`'s clip embeddings, C chosen on the training clips
+alone, as the measure of what the pretrained features hold before any fine-tuning.
 `zero_shot`: AudioSet's head of `mn04_as`, restricted to the outputs whose names match the classes (`match_labels`),
 on the same validation files, where every class of the dataset has such an output. Each training entry gives the
 accuracy `train` reports (its validation clips, cropped as in training) and `file_accuracy`: the accuracy of its
 `predictions.csv`, each whole file predicted window by window, as `fastai_audio predict` would.
-Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head] [--epochs N]
+Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head] [--epochs N] [--probe]
 Prints one JSON object; the command line's reports go to stderr.
 """
 import argparse, contextlib, json, sys, tempfile, time, warnings
@@ -57,6 +59,20 @@ def zero_shot(data, df):
     pred = [classes[int(tagger.probs(Path(data)/f, reduce='mean')[cols].argmax())] for f in valid.file]
     return {'matched': len(rows), 'classes': len(classes), 'accuracy': round(float(np.mean(np.array(pred) == valid.label.values)), 4)}
 
+def linear_probe(data, df, embeddings):
+    "Accuracy of a logistic regression on mn04_as's clip embeddings (`AudioTagger.embed`, its windows averaged), its C chosen by 5-fold cross-validation on the training clips alone; `embeddings` caches them by file"
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from fastai_audio.audioset import AudioTagger
+    todo = [f for f in df.file if f not in embeddings]
+    if todo:
+        tagger = AudioTagger('mn04_as')
+        embeddings.update(zip(todo, tagger.embed([Path(data)/f for f in todo]).numpy()))
+    X, y, valid = np.stack([embeddings[f] for f in df.file]), df.label.values, df.is_valid.values
+    probe = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=[.01, .03, .1, .3, 1.], cv=5, max_iter=5000)).fit(X[~valid], y[~valid])
+    return {'accuracy': round(float((probe.predict(X[valid]) == y[valid]).mean()), 4), 'C': float(probe[-1].C_[0])}
+
 def rel(files, data): return [Path(f).resolve().relative_to(Path(data).resolve()).as_posix() for f in files]
 
 def splits(name, path, folds, seed):
@@ -83,23 +99,26 @@ def main():
     data_arg(p, 'speech-commands', 'data/speech_commands', 'the Speech Commands folder')
     data_arg(p, 'fsdd', 'data/fsdd/recordings', 'the FSDD recordings folder')
     p.add_argument('--runs', default='esc10,instruments,speech_commands,fsdd')
-    p.add_argument('--arch', default='mn04_as,resnet18,auto', help="--arch values of fastai_audio train; 'auto' leaves it out")
+    p.add_argument('--arch', default='mn04_as,resnet18,auto', help="--arch values of fastai_audio train; 'auto' leaves it out; '' trains none")
     p.add_argument('--folds', default='1,2,3,4,5', help='the folds of esc10 and instruments to hold out')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--no-zero-shot', action='store_true')
+    p.add_argument('--probe', action='store_true', help="also a linear probe: logistic regression on mn04_as's embeddings")
     p.add_argument('--epochs', type=int, default=None, help="fixed epochs instead of the recipe's rule (to measure another)")
     p.add_argument('--no-match-head', action='store_true', help='start new heads from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
     folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'epochs': a.epochs or 'the recipe', 'datasets': {}}, time.time()
+    embeddings = {}
     paths = {'esc10': a.esc10, 'instruments': a.instruments, 'speech_commands': a.speech_commands, 'fsdd': a.fsdd}
     for name in a.runs.split(','):
         path = check_dir(paths[name], name)
         out = res['datasets'].setdefault(name, {})
         for split, df in splits(name, path, folds, a.seed):
             if not a.no_zero_shot: out.setdefault('zero_shot', {})[split] = zero_shot(path, df)
-            for arch in a.arch.split(','):
+            if a.probe: out.setdefault('linear_probe', {})[split] = linear_probe(path, df, embeddings.setdefault(name, {}))
+            for arch in filter(None, a.arch.split(',')):
                 out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head, a.epochs)
                 print(f'{name} {split} {arch}: {out[arch][split]}', file=sys.stderr)
         for arch, per in out.items():

@@ -133,11 +133,11 @@ def _train(a):
     from fastai_audio.train import train_on_folder, train_events_on_folder
     from fastai_audio.data import skipped_files
     t0 = time.time()
+    if a.events is not None and a.balance: raise CLIError('--balance is for --labels, not --events')
     if a.events is not None:
         learn, files = train_events_on_folder(a.data, a.events, a.valid_events, arch=a.arch, epochs=a.epochs, lr=a.lr, bs=a.bs,
                                               duration=a.duration, weak=a.weak, valid_pct=a.valid_pct, seed=a.seed, out=a.out)
     elif a.valid_events is not None or a.weak: raise CLIError('--valid-events and --weak go with --events')
-    if a.events is not None and a.balance: raise CLIError('--balance is for --labels, not --events')
     else:
         learn, files = train_on_folder(a.data, a.labels, arch=a.arch or 'resnet18', epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
                                        lr=a.lr, valid_pct=a.valid_pct, seed=a.seed, augment=not a.no_augment,
