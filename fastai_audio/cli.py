@@ -97,7 +97,7 @@ def _train_arguments(p):
     p.add_argument('--labels', default='folder', help="where labels come from: 'folder' (each file's folder name; train/ and "
                    "valid/ subfolders are the split if present), 're:PATTERN' (first group of a regex searched in the file name, "
                    "e.g. 're:^(\\d+)_'), or 'csv:FILE' (columns file, label, optional is_valid; FILE relative to DATA) (default: %(default)s)")
-    p.add_argument('--arch', default=None, help="model (default: resnet18; mn04_as with --events): an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
+    p.add_argument('--arch', default=None, help="model (default: 'auto'; mn04_as with --events): an AudioSet-pretrained audio model (mn04_as, mn10_as, ...: fine-tuned "
                    "from its AudioSet weights at 32 kHz by default), a torchvision or fastai name (resnet34, xresnet18, efficientnet_b0, ...), "
                    "'audionet' (raw waveforms), a timm name, or 'auto': mn04_as fine-tuned, or resnet18 from scratch where the AudioSet model "
                    "hears speech in most files")
@@ -139,7 +139,7 @@ def _train(a):
                                               duration=a.duration, weak=a.weak, valid_pct=a.valid_pct, seed=a.seed, out=a.out)
     elif a.valid_events is not None or a.weak: raise CLIError('--valid-events and --weak go with --events')
     else:
-        learn, files = train_on_folder(a.data, a.labels, arch=a.arch or 'resnet18', epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
+        learn, files = train_on_folder(a.data, a.labels, arch=a.arch or 'auto', epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
                                        lr=a.lr, valid_pct=a.valid_pct, seed=a.seed, augment=not a.no_augment,
                                        pretrained=a.pretrained, on_error='skip' if a.skip_bad_files else 'raise', out=a.out, tta=a.tta,
                                        label_delim=a.label_delim, balance=a.balance)

@@ -193,7 +193,10 @@ def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32
     "The `Recipe` of `fastai_audio train` for the audio `files`: what is given is kept, the rest is chosen, each with its reason"
     files, why = list(files), {}
     if not files: raise ValueError('plan_recipe needs audio files')
-    if arch is None: arch, why['arch'] = choose_arch(files)
+    if arch is None and (sr is not None or pretrained is False):   # what was given rules out the pretrained model
+        arch, why['arch'] = 'resnet18', ('from scratch, as asked (pretrained=False)' if pretrained is False else
+                                         f'sr={sr} was given, and the pretrained mn04_as works at 32000 Hz only: from scratch at that rate')
+    elif arch is None: arch, why['arch'] = choose_arch(files)
     spec = get_arch(arch)
     if pretrained is None:
         pretrained = spec.family == 'audio' and spec.pretrained
