@@ -68,7 +68,7 @@ def main():
     data_arg(p, 'speech-commands', 'data/speech_commands', 'the Speech Commands folder')
     data_arg(p, 'fsdd', 'data/fsdd/recordings', 'the FSDD recordings folder')
     p.add_argument('--runs', default='esc10,speech_commands,fsdd_official,fsdd_speakers')
-    p.add_argument('--arch', default='resnet18', help="--arch of fastai_audio train (resnet18 from scratch, the command line's default); several, comma-separated, are measured one after the other")
+    p.add_argument('--arch', default='resnet18', help="--arch of fastai_audio train (default: resnet18 from scratch; 'auto' is the command line's default); several, comma-separated, are measured one after the other")
     p.add_argument('--seeds', default='0')
     p.add_argument('--folds', default='1,2,3,4,5')
     p.add_argument('--speakers', default=','.join(FSDD_SPEAKERS))
