@@ -7,6 +7,7 @@ __all__ = ['SEDLearner', 'sed_learner', 'file_frame_scores', 'validation_events'
            'hear_events', 'events_learner', 'fit_events', 'train_events', 'detect_files']
 
 # %% ../nbs/07c_detect.ipynb #79267c6a
+import math
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.data.core import Pipeline
@@ -27,9 +28,9 @@ class SEDLearner(AudioLearner):
     "An `AudioLearner` for sound event detection: `frame_scores` and `detect` on files of any length, post-processing chosen by `tune_detection`"
     postprocessing = None   # the keyword arguments of `events.frames_to_events` chosen on validation (thresholds, median filter, ...)
 
-    def frame_scores(self, item, hop=None, bs=8):
-        "Frame probabilities (classes, frames) of the file `item`, every `frame_hop` s, from windows of the training length every `hop` s (averaged where they overlap)"
-        return file_frame_scores(self, item, hop, bs)
+    def frame_scores(self, item, hop=None, bs=8, start=0., duration=None):
+        "Frame probabilities (classes, frames) of the file `item` (from `start` for `duration` s), every `frame_hop` s, from windows of the training length every `hop` s (averaged where they overlap)"
+        return file_frame_scores(self, item, hop, bs, start, duration)
 
     def detect(self, item, hop=None, bs=8, **post):
         "The events of the file `item` as a DCASE table (filename, onset, offset, event_label), post-processed as `tune_detection` chose (`post` overrides)"
@@ -78,8 +79,8 @@ def _valid_tfms(learn):
     "The batch transforms of `learn`'s data as in validation: no augmentation"
     return Pipeline(list(learn.dls.after_batch.fs), split_idx=1)
 
-def file_frame_scores(learn, item, hop=None, bs=8):
-    "Frame probabilities (classes, frames) of the file `item` with the `SEDLearner` `learn`: windows of its training crop every `hop` s, averaged where they overlap"
+def file_frame_scores(learn, item, hop=None, bs=8, start=0., duration=None):
+    "Frame probabilities (classes, frames) of the file `item` with the `SEDLearner` `learn`: windows of its training crop every `hop` s, averaged where they overlap; with `start` (s) and `duration`, only the frames of that stretch, from the windows that cover it"
     s, a = event_settings(learn.dls), audio_settings(learn.dls)
     frames, file_sr = _file_info(item)
     sr = a.sr or file_sr
@@ -87,6 +88,9 @@ def file_frame_scores(learn, item, hop=None, bs=8):
     step = n if hop is None else hop_samples(hop, sr, N)
     starts = list(window_starts(N, n, step)[0])
     total = max(1, seconds_to_frames(N / sr, s.hop))
+    lo, hi = int(round(start / s.hop, 6)), total if duration is None else min(total, math.ceil(round((start + duration) / s.hop, 6)))
+    if not 0 <= lo < hi: raise ValueError(f'{item}: the stretch from {start} s for {duration} s is outside the file (0 to {N / sr:.3f} s)')
+    starts = [st for st in starts if lo - s.n_frames < round(st / sr / s.hop) < hi]   # the windows with a frame in the stretch
     acc, count = np.zeros((len(s.vocab), total + s.n_frames)), np.zeros(total + s.n_frames)
     tfms = _valid_tfms(learn)
     learn.model.eval()
@@ -101,7 +105,7 @@ def file_frame_scores(learn, item, hop=None, bs=8):
         for st, pw in zip(group, p):
             f0 = int(round(st / sr / s.hop))
             acc[:, f0:f0 + s.n_frames] += pw; count[f0:f0 + s.n_frames] += 1
-    return acc[:, :total] / np.maximum(count[:total], 1)
+    return acc[:, lo:hi] / np.maximum(count[lo:hi], 1)
 
 # %% ../nbs/07c_detect.ipynb #ad838676
 def validation_events(learn):
@@ -139,16 +143,15 @@ def plot_detection(learn, item, reference=None, start=0., duration=None, figsize
     s, post = event_settings(learn.dls), learn.postprocessing or {}
     vocab = list(s.vocab)
     x, end = _stretch(learn, item, start, duration)
-    scores = learn.frame_scores(item)
-    found = frames_to_events(scores, vocab, s.hop, filename=Path(item).name, **post)
+    scores, f0 = learn.frame_scores(item, start=start, duration=duration), int(round(start / s.hop, 6))   # the stretch's frames only
+    found = frames_to_events(scores, vocab, s.hop, filename=Path(item).name, start=f0 * s.hop, **post)   # an event across an edge: from the edge
     fig, (a0, a1, a2) = plt.subplots(3, 1, figsize=figsize, sharex=True, gridspec_kw=dict(height_ratios=[2, 1.5, 1]))
     spec = _model_spectrogram(learn, x)
     a0.imshow(spec, origin='lower', aspect='auto', extent=(start, end, 0, spec.shape[0]), cmap='magma')
     a0.set(ylabel='frequency bin', title=Path(item).name)
-    f0, f1 = int(start / s.hop), min(scores.shape[1], int(np.ceil(end / s.hop)))
-    t, th = (np.arange(f0, f1) + .5) * s.hop, np.broadcast_to(np.asarray(post.get('thresholds', .5), dtype=float), (len(vocab),))
+    t, th = (f0 + np.arange(scores.shape[1]) + .5) * s.hop, np.broadcast_to(np.asarray(post.get('thresholds', .5), dtype=float), (len(vocab),))
     for c, name in enumerate(vocab):
-        a1.plot(t, scores[c, f0:f1], color=f'C{c}', lw=1, label=name)
+        a1.plot(t, scores[c], color=f'C{c}', lw=1, label=name)
         a1.axhline(th[c], color=f'C{c}', ls='--', lw=.8)
     a1.set(ylim=(0, 1), ylabel='score'); a1.legend(loc='upper right', fontsize=7, ncol=min(len(vocab), 5))
     in_view = lambda ev: ev[(ev.offset > start) & (ev.onset < end)]
