@@ -45,7 +45,7 @@ def _data_folder(data):
 def folder_recipe(data, arch='resnet18', files=None, on_error='raise', **kwargs):
     "The `Recipe` `train_on_folder` trains `arch` ('auto': the recipe's choice) with on the audio files of `data` (`files`, if listed already); `kwargs` as `plan_recipe` takes them"
     data = _data_folder(data)
-    if arch != 'auto': check_arch(arch)   # an unknown name, refused before the files are read
+    if isinstance(arch, str) and arch != 'auto': arch = check_arch(arch)   # an unknown name, refused before the files are read
     files = list_audio_files([data], on_error) if files is None else files
     try: return plan_recipe(files, arch=None if arch == 'auto' else arch, **kwargs)
     except AudioLoadError: raise none_readable(files, data) from None
@@ -238,10 +238,10 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     "Train `arch` ('auto': the recipe's choice) on the audio files in `data` labelled by `labels` (sets of labels joined by `label_delim`; `match_head`: a pretrained head starts from the outputs of classes named alike), print a report, write the outputs; return `(learn, files)`. `balance`: each class weighed in the loss by its training clips (`balanced_loss`). A `recipe` planned already (`folder_recipe`) is trained as it is."
     data, out = _data_folder(data), output_folder(out)   # checked before any work
     if recipe is not None: _check_no_recipe_args(recipe, arch, epochs, sr, duration, bs, lr, augment, pretrained, tta, balance)
-    elif arch != 'auto': check_arch(arch)   # an unknown name, refused before the files are read
+    elif arch != 'auto': arch = check_arch(arch)   # the name resolved once, here (an unknown one refused before the files are read)
     files = list_audio_files([data], on_error)
     checked = read_labels(data, labels, files, label_delim)
-    planned, auto = recipe is not None, arch == 'auto'
+    planned, auto = recipe is not None, isinstance(arch, str) and arch == 'auto'
     if not planned: recipe = folder_recipe(data, arch, files, pretrained=pretrained, sr=sr, duration=duration, bs=bs, lr=lr, epochs=epochs, augment=augment, tta=tta, balance=balance)
     print(_recipe_line(recipe, files, data, 'arch' in recipe.why if planned else auto))   # the reason for the arch where it was chosen
     set_seed(seed)
