@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['CropPad', 'pad_to_longest', 'AudioCache', 'cache_audio', 'MemoryAudioCache', 'sample_items', 'audio_headers',
-           'AudioLoader', 'AudioDL', 'skipped_files', 'AudioBlock', 'audio_settings', 'AudioDataLoaders', 'show_batch']
+           'AudioLoader', 'AudioDL', 'skipped_files', 'AudioBlock', 'audio_settings', 'pretrained_batch_tfms',
+           'AudioDataLoaders', 'show_batch']
 
 # %% ../nbs/04_data.ipynb #d6a62f52
 import hashlib, inspect, json, math, os, random, re, stat, struct, tempfile, threading, warnings
@@ -488,6 +489,15 @@ def audio_settings(dls):
                     duration=getattr(crop, 'duration', None), pad=getattr(crop, 'pad', None),
                     valid_crop=getattr(crop, 'valid_crop', None), loader=loader, crop=crop)
 
+# %% ../nbs/04_data.ipynb #14920629
+def pretrained_batch_tfms(arch, augment=True):
+    "The front end of the pretrained audio model `arch` (an `AudioArch` with one), with gain, time shift and SpecAugment if `augment`"
+    from fastai_audio.augment import Gain, TimeShift
+    from fastai_audio.spectrogram import MaskFreq, MaskTime
+    wave = [Gain(-6, 6, p=.5), TimeShift(.05, p=.5)] if augment else []
+    masks = [MaskFreq(max_width=16, p=.5), MaskTime(max_width=40, p=.5)] if augment else []
+    return wave + arch.front_end() + masks
+
 # %% ../nbs/04_data.ipynb #8e548afc
 _AUDIO_BLOCK_ARGS = tuple(inspect.signature(AudioBlock).parameters)   # what `AudioBlock` takes, from its signature
 
@@ -508,13 +518,12 @@ def _default_batch_tfms(batch_tfms):
 def _arch_settings(arch, kwargs, batch_tfms):
     "The loader settings and batch transforms of the pretrained audio architecture `arch` (the recipe's: its front end with augmentation and SpecAugment); a conflicting setting is refused"
     from fastai_audio.models import get_arch
-    from fastai_audio.recipes import recipe_batch_tfms   # here: recipes build learners, which import this module
     a = get_arch(arch)
     if a.front_end is None: return kwargs, batch_tfms
     for k, need in (('sr', a.sr), ('mono', a.mono)):
         if kwargs.get(k, need) != need:
             raise ValueError(f'{a.name} needs {k}={need!r} (what its pretrained weights were trained on), got {k}={kwargs[k]!r}')
-    return {**kwargs, 'sr': a.sr, 'mono': a.mono}, (recipe_batch_tfms(arch=a) if batch_tfms is None else batch_tfms)
+    return {**kwargs, 'sr': a.sr, 'mono': a.mono}, (pretrained_batch_tfms(a) if batch_tfms is None else batch_tfms)
 
 class AudioDataLoaders(DataLoaders):
     "`DataLoaders` for audio classification, with factory methods for common dataset layouts"

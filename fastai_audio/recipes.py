@@ -28,14 +28,6 @@ def recipe_sr(sr, max_sr=22050):
     return sr if sr is None else min(sr, max_sr)
 
 # %% ../nbs/05a_recipes.ipynb #f09c4840
-def _pretrained_recipe(arch, augment):
-    "The front end of the pretrained audio model `arch`, with gain, time shift and SpecAugment if `augment`"
-    from fastai_audio.augment import Gain, TimeShift
-    from fastai_audio.spectrogram import MaskFreq, MaskTime
-    wave = [Gain(-6, 6, p=.5), TimeShift(.05, p=.5)] if augment else []
-    masks = [MaskFreq(max_width=16, p=.5), MaskTime(max_width=40, p=.5)] if augment else []
-    return wave + arch.front_end() + masks
-
 def hop_for(n_fft, sr, duration=None, min_frames=100, max_frames=256):
     "A quarter of `n_fft`; for clips of `duration` seconds, halved (to a sixteenth at least) while they would have fewer than `min_frames` frames, or half of `n_fft` above `max_frames`"
     hop = n_fft // 4
@@ -47,7 +39,9 @@ def recipe_batch_tfms(sr=None, augment=True, spectrogram=True, n_mels=64, arch=N
     "The batch transforms of `fastai_audio train`: augmentations (if `augment`), the spectrogram (if `spectrogram`), SpecAugment, standardisation"
     from fastai_audio.augment import AddNoise, Gain, TimeShift
     from fastai_audio.spectrogram import MelSpectrogram, MaskFreq, MaskTime, SpecNormalize
-    if arch is not None and get_arch(arch).front_end is not None: return _pretrained_recipe(get_arch(arch), augment)
+    if arch is not None and get_arch(arch).front_end is not None:
+        from fastai_audio.data import pretrained_batch_tfms
+        return pretrained_batch_tfms(get_arch(arch), augment)
     if sr is None: raise ValueError('recipe_batch_tfms needs the sample rate `sr` (or a pretrained audio `arch`)')
     wave = [AddNoise(min_snr_db=20, max_snr_db=40, p=.5), Gain(-6, 6, p=.5), TimeShift(.05, p=.5)] if augment else []
     if not spectrogram: return wave
