@@ -39,8 +39,8 @@ def train(data, df, arch, seed, match_head=True, epochs=None):
             learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', seed=seed, out=Path(tmp)/'out', match_head=match_head, recipe=recipe)
         seconds = time.time() - t0
         history = pd.read_csv(Path(tmp)/'out'/'history.csv')
-        preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv')
-    truth = dict(zip(df.file.map(lambda f: str((Path(data)/f).resolve())), df.label))
+        preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv', dtype={'label': str})   # digits stay strings, as in the labels
+    truth = dict(zip(df.file.map(lambda f: str((Path(data)/f).resolve())), df.label.astype(str)))
     file_acc = float(np.mean([truth[str(Path(f).resolve())] == l for f, l in zip(preds.file, preds.label)]))
     return {'arch': recipe.arch.name, 'pretrained': recipe.pretrained,
             'accuracy': round(float(history.accuracy.iloc[-1]), 4), 'file_accuracy': round(file_acc, 4), 'epochs': len(history),
