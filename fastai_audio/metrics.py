@@ -171,26 +171,32 @@ def training_counts(dls):
     counts = y.sum(0) if y.ndim == 2 else np.bincount(y.astype(np.int64), minlength=len(vocab))
     return pd.Series(counts.astype(int), index=vocab, name='clips')
 
+def _targets_and_dls(targets):
+    "The training targets of `DataLoaders` `targets` (and them), or `targets` as an array (and None)"
+    dls = targets if hasattr(targets, 'train_ds') else None
+    return (_training_labels(dls) if dls is not None else _np(targets)), dls
+
+def _loss_weights(w, dls, max_weight):
+    "Weights `w` within 1/`max_weight`..`max_weight` as a float tensor, on the device of `dls` if it has one"
+    w = torch.tensor(np.clip(w, 1 / max_weight, max_weight), dtype=torch.float32)
+    return w if dls is None or dls.device is None else w.to(dls.device)
+
 def positive_weights(targets, max_weight=10.):
     "BCE's `pos_weight` (C,): each class's negatives over its positives in multi-hot `targets` (N, C), or in the training set of multi-label `DataLoaders`, within 1/`max_weight`..`max_weight`"
-    dls = targets if hasattr(targets, 'train_ds') else None
-    y = _training_labels(dls) if dls is not None else _np(targets)
+    y, dls = _targets_and_dls(targets)
     if y.ndim != 2 or not len(y): raise ValueError(f"positive_weights needs multi-hot targets (N, C) or multi-label DataLoaders, got shape {y.shape}")
     if not np.isin(y, (0, 1)).all(): raise ValueError(f"multi-hot targets must be 0 or 1, got values {np.unique(y)[:10]}")
     pos = y.sum(0)
     w = np.where(pos > 0, (len(y) - pos) / np.maximum(pos, 1), 1.)   # a class without positives has no positive term to weigh
-    w = torch.tensor(np.clip(w, 1 / max_weight, max_weight), dtype=torch.float32)
-    return w if dls is None or dls.device is None else w.to(dls.device)
+    return _loss_weights(w, dls, max_weight)
 
 def class_weights(targets, max_weight=10.):
     "Cross-entropy's `weight` (C,) for single-label data: each class weighed inversely to its training clips, the mean clip weighing 1, within 1/`max_weight`..`max_weight`; from class indices `targets` (N,) with `n_classes` their max + 1, or from `DataLoaders`"
-    dls = targets if hasattr(targets, 'train_ds') else None
-    y = _training_labels(dls) if dls is not None else _np(targets)
+    y, dls = _targets_and_dls(targets)
     if y.ndim != 1 or not len(y): raise ValueError(f"class_weights needs class indices (N,) or single-label DataLoaders (positive_weights is for many labels a clip), got shape {y.shape}")
     counts = np.bincount(y.astype(np.int64), minlength=len(dls.vocab) if dls is not None else 0).astype(float)
     w = np.where(counts > 0, counts.sum() / ((counts > 0).sum() * np.maximum(counts, 1)), 1.)   # a class without clips adds no loss to weigh
-    w = torch.tensor(np.clip(w, 1 / max_weight, max_weight), dtype=torch.float32)
-    return w if dls is None or dls.device is None else w.to(dls.device)
+    return _loss_weights(w, dls, max_weight)
 
 def balanced_loss(dls, max_weight=10.):
     "The loss of `dls` with each class weighed by its training clips: weighted cross-entropy (`class_weights`) for one label a clip, BCE with `positive_weights` for many"

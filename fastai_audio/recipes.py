@@ -8,8 +8,8 @@ __all__ = ['n_fft_for', 'recipe_sr', 'hop_for', 'recipe_batch_tfms', 'recipe_lr'
            'common_rate', 'plan_recipe']
 
 # %% ../nbs/05a_recipes.ipynb #1caf2ea8
-import math, random
-from dataclasses import dataclass, field
+import copy, math, random
+from dataclasses import dataclass, field, fields
 from typing import Optional
 from .core import AudioLoadError
 from .models import AudioArch, WeightsError, get_arch
@@ -140,9 +140,8 @@ class Recipe:
         recipe_fit(learn, self.epochs, self.lr, self.pretrained, cbs=[*self.cbs(), *cbs])
 
     def as_dict(self):
-        "The settings as plain values (the architecture by name), with `why`: for a JSON report"
-        return {'arch': self.arch.name, 'pretrained': self.pretrained, 'sr': self.sr, 'duration': self.duration, 'bs': self.bs, 'lr': self.lr,
-                'epochs': self.epochs, 'tta': self.tta, 'augment': self.augment, 'balance': self.balance, 'why': dict(self.why)}
+        "Every field as a plain value (the architecture by name): for a JSON report"
+        return {f.name: self.arch.name if f.name == 'arch' else copy.copy(getattr(self, f.name)) for f in fields(self)}
 
     def __str__(self):
         rows = [('arch', f'{self.arch.name} ' + ('(pretrained, fine-tuned)' if self.pretrained else '(from scratch)')),

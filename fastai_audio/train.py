@@ -8,7 +8,7 @@ __all__ = ['folder_recipe', 'EpochTable', 'log_friendly', 'History', 'Checkpoint
            'train_on_folder', 'run_demo', 'train_events_on_folder']
 
 # %% ../nbs/08a_train.ipynb #a4e5a221
-import contextlib, json, os, sys, time, warnings
+import contextlib, inspect, json, os, sys, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import fastprogress.fastprogress as fp
@@ -201,10 +201,9 @@ def _recipe_line(recipe, files, data, auto):
 
 def _check_no_recipe_args(recipe, arch, epochs, sr, duration, bs, lr, augment, pretrained, tta, balance):
     "Refuses settings given beside a planned `recipe`: the recipe holds them, and one of the two would be ignored"
-    given = [k for k, v, default in (('arch', arch, 'resnet18'), ('epochs', epochs, None), ('sr', sr, None), ('duration', duration, None),
-             ('bs', bs, 32), ('lr', lr, None), ('augment', augment, True), ('pretrained', pretrained, None), ('tta', tta, None),
-             ('balance', balance, False))
-             if v != default and not (k == 'arch' and v == recipe.arch.name)]
+    defaults = {k: p.default for k, p in inspect.signature(train_on_folder).parameters.items()}
+    given = [k for k, v in dict(arch=arch, epochs=epochs, sr=sr, duration=duration, bs=bs, lr=lr, augment=augment, pretrained=pretrained,
+                                tta=tta, balance=balance).items() if v != defaults[k] and not (k == 'arch' and v == recipe.arch.name)]
     if given: raise ValueError(f"{', '.join(given)} given beside a recipe: set them in the recipe (e.g. recipe.{given[0]} = ...) instead")
 
 def _folder_dls(data, checked, files, recipe, label_delim, valid_pct, seed, on_error):
