@@ -49,6 +49,7 @@ def run(dest, train_ev, valid_ev, arch, seed, epochs, weak):
     durations = pd.read_csv(dest/'valid'/'durations.tsv', sep='\t').set_index('filename').duration.to_dict()
     m = sed_metrics(valid_ev, found, durations, vocab=list(s.vocab))
     res = {k: round(float(v), 4) for k, v in m.items() if np.isscalar(v)}
+    res['per_class'] = {l: {k: round(float(v), 4) for k, v in c.items()} for l, c in m['per_class'].items()}
     res['psds1'] = round(float(psds1(scores, valid_ev, durations, vocab=list(s.vocab), hop=s.hop)), 4)
     return {**res, 'epochs': len(learn.recorder.values), 'train_and_tune_seconds': round(train_s, 1), 'detect_seconds_per_scene': round(detect_s / len(files), 3),
             'postprocessing': {k: (np.round(v, 3).tolist() if isinstance(v, (list, np.ndarray)) else v) for k, v in post.items()},

@@ -55,12 +55,12 @@ class SEDLearner(AudioLearner):
         "The clips of the events `detect` finds in `item` (or of `events`), `pad` s either side, each with a player in a notebook"
         return hear_events(self, item, events, pad)
 
-def sed_learner(dls, arch='mn04_as', pretrained=None, clip_weight=.5, time_stride=8, n_hidden=512, pool='attention', metrics=None, **kwargs):
+def sed_learner(dls, arch='mn04_as', pretrained=None, clip_weight=.5, time_stride=8, n_hidden=512, pool='attention', rnn=128, metrics=None, **kwargs):
     "An `SEDLearner` for the events `dls`: `sed_model(arch)` with frame scores every `hop` of the data, `SEDLoss`, frozen body if `pretrained`; `kwargs` for fastai's `Learner`"
     s = event_settings(dls)
     pretrained = get_arch(arch).pretrained if pretrained is None else pretrained
     model = sed_model(arch, len(s.vocab), pretrained=pretrained, frame_hop=s.hop, time_stride=time_stride, return_frames=not s.weak,
-                      n_hidden=n_hidden, pool=pool)
+                      n_hidden=n_hidden, pool=pool, rnn=rnn)
     metrics = ([] if s.weak else [FrameF1()]) if metrics is None else metrics
     learn = SEDLearner(dls, model, loss_func=SEDLoss(clip_weight=clip_weight), splitter=sed_splitter, metrics=metrics, **kwargs)
     if pretrained: learn.freeze()

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['attention_pool', 'linear_softmax_pool', 'upsample_frames', 'align_frames', 'body_stride', 'lighten_time_stride',
            'SEDHead', 'SEDModel', 'sed_model', 'sed_splitter', 'FileEvents', 'FrameTargets', 'EventCrop', 'EventBlock',
-           'events_dataloaders', 'event_settings', 'SEDLoss', 'FrameF1']
+           'event_augmentations', 'events_dataloaders', 'event_settings', 'SEDLoss', 'FrameF1']
 
 # %% ../nbs/05b_sed.ipynb #5ed00003
 import math, os, urllib.error
@@ -89,18 +89,24 @@ _POOLS = ('attention', 'linear_softmax')
 
 class SEDHead(nn.Module):
     "Frame-wise classifier of body features (B, `n_features`, F', T'): clip logits (B, `n_out`) pooled over time, and frame logits (B, `n_out`, T')"
-    def __init__(self, n_features, n_out, n_hidden=512, dropout=.2, pool='attention', act=nn.ReLU):
+    def __init__(self, n_features, n_out, n_hidden=512, dropout=.2, pool='attention', act=nn.ReLU, rnn=0):
         super().__init__()
         if pool not in _POOLS: raise ValueError(f'pool must be one of {_POOLS}, got {pool!r}')
         self.pool = pool
         layers = [nn.Dropout(dropout)] + ([nn.Conv1d(n_features, n_hidden, 1), act(), nn.Dropout(dropout)] if n_hidden else [])
         self.hidden = nn.Sequential(*layers)
+        d = n_hidden or n_features
+        if rnn < 0: raise ValueError(f'rnn must be the units of each direction of a GRU over the frames, or 0 for none; got {rnn}')
+        self.rnn = nn.GRU(d, rnn, batch_first=True, bidirectional=True) if rnn else None
+        self.rnn_out = nn.Conv1d(2 * rnn, d, 1) if rnn else None
+        if rnn: nn.init.zeros_(self.rnn_out.weight); nn.init.zeros_(self.rnn_out.bias)   # starts as the frame-wise head
         self.cla = nn.Conv1d(n_hidden or n_features, n_out, 1)
         self.att = nn.Conv1d(n_hidden or n_features, n_out, 1) if pool == 'attention' else None
         if self.att is not None: nn.init.zeros_(self.att.weight); nn.init.zeros_(self.att.bias)   # starts as the mean
 
     def forward(self, x):
         h = self.hidden(x.mean(2))   # frequency averaged out: a sequence of frames is left
+        if self.rnn is not None: h = h + self.rnn_out(self.rnn(h.transpose(1, 2))[0].transpose(1, 2))   # each frame hears its neighbours
         cla = self.cla(h)
         return attention_pool(cla, self.att(h)) if self.pool == 'attention' else linear_softmax_pool(cla), cla
 
@@ -261,10 +267,16 @@ def _events_items(audio_dir, events, files, what):
     return pd.DataFrame({'path': paths}), ev.assign(filename=[str(Path(audio_dir)/f) for f in ev.filename])
 
 # %% ../nbs/05b_sed.ipynb #5ed00035
+def event_augmentations(max_db=6., freq_width=16, p=.5):
+    "Training augmentations that leave every event where it is: a gain of up to `max_db` dB either way, and a band of up to `freq_width` mel bands masked"
+    from fastai_audio.augment import Gain
+    from fastai_audio.spectrogram import MaskFreq
+    return [Gain(-max_db, max_db, p=p), MaskFreq(max_width=freq_width, p=p)]
+
 def events_dataloaders(audio_dir, events, vocab=None, duration=10., hop=None, valid_events=None, valid_dir=None, files=None,
                        valid_pct=.2, seed=None, weak=False, sr=None, arch=None, batch_tfms=None, bs=32, cache=None,
-                       on_error='raise', train_crop='random', valid_crop='center', **kwargs):
-    "`DataLoaders` of `duration`-s crops of the files of `events` (a DCASE table) in `audio_dir`, with frame targets every `hop` s"
+                       on_error='raise', train_crop='random', valid_crop='center', augment=False, **kwargs):
+    "`DataLoaders` of `duration`-s crops of the files of `events` (a DCASE table) in `audio_dir`, with frame targets every `hop` s; `augment`: `event_augmentations` in training"
     items, ev = _events_items(audio_dir, events, files, 'events')
     if valid_events is not None:
         v_items, v_ev = _events_items(audio_dir if valid_dir is None else valid_dir, valid_events, None, 'valid_events')
@@ -276,6 +288,7 @@ def events_dataloaders(audio_dir, events, vocab=None, duration=10., hop=None, va
         if sr not in (None, spec.sr): raise ValueError(f'{spec.name} needs sr={spec.sr} (its pretrained front end), got sr={sr}')
         sr, batch_tfms = spec.sr, (spec.front_end() if batch_tfms is None else batch_tfms)
     if batch_tfms is None: batch_tfms = [MelSpectrogram(sr=sr), SpecNormalize()]
+    if augment: batch_tfms = list(batch_tfms) + event_augmentations()   # each transform's `order` places it
     hop = _spec_hop(batch_tfms, sr) if hop is None else hop
     if hop is None: raise ValueError('events_dataloaders needs the frame hop: give hop= (seconds), or sr= so that it is the spectrogram\'s hop_length / sr')
     dblock = DataBlock(blocks=(AudioBlock(sr=sr, cache=cache, on_error=on_error),
