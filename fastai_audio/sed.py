@@ -100,8 +100,8 @@ class SEDHead(nn.Module):
         self.rnn = nn.GRU(d, rnn, batch_first=True, bidirectional=True) if rnn else None
         self.rnn_out = nn.Conv1d(2 * rnn, d, 1) if rnn else None
         if rnn: nn.init.zeros_(self.rnn_out.weight); nn.init.zeros_(self.rnn_out.bias)   # starts as the frame-wise head
-        self.cla = nn.Conv1d(n_hidden or n_features, n_out, 1)
-        self.att = nn.Conv1d(n_hidden or n_features, n_out, 1) if pool == 'attention' else None
+        self.cla = nn.Conv1d(d, n_out, 1)
+        self.att = nn.Conv1d(d, n_out, 1) if pool == 'attention' else None
         if self.att is not None: nn.init.zeros_(self.att.weight); nn.init.zeros_(self.att.bias)   # starts as the mean
 
     def forward(self, x):
