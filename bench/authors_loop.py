@@ -8,12 +8,13 @@ librosa at 32 kHz, ±12-dB gain, cut or padded to 5 s), their waveform mixing (`
 (`helpers.utils.mixup`) and their learning-rate schedule (`helpers.utils.exp_warmup_linear_down`). The loop itself
 follows `ex_esc50.py`'s `train` step by step, with its defaults: Adam at 6e-5, 80 epochs, batches of 128, mixup 0.3,
 warm-up over 10 epochs and a linear ramp down from epoch 10 over 65; the accuracy is that of the last epoch, on the
-first 5 s of each validation clip, as theirs. Two things are done here instead of by their code:
+first 5 s of each validation clip, as theirs (`--clip-length`: their dataset's `clip_length`, the seconds every clip is cut or padded
+to; 1 s suits Speech Commands and FSDD, whose clips last at most about a second). Two things are done here instead of by their code:
 - the time roll (±4,000 samples), because their `roll_func` calls `np.random.random_integers`, which numpy 2 removed;
 - their `datasets.esc50` refuses to import until its `dataset_dir` is set, which their README asks users to edit:
   it is set to a folder made here that holds each split in ESC-50's layout (`meta/esc50.csv`, `audio_32k/`).
 Usage: python bench/authors_loop.py --efficientat DIR [--runs esc10,instruments,speech_commands,fsdd] [--folds 1,...]
-       [--epochs 80] [--seed 0]
+       [--epochs 80] [--seed 0] [--clip-length 5]
 Prints one JSON object.
 """
 import argparse, contextlib, importlib.util, json, os, shutil, sys, tempfile, time
@@ -56,17 +57,17 @@ def roll(x, shift_range=4000):
     "Their time roll: the waveform shifted circularly by up to `shift_range` samples either way"
     return torch.as_tensor(x).roll(int(np.random.randint(-shift_range, shift_range + 1)), -1)
 
-def run(repo, data, df, epochs, seed, bs=128, lr=6e-5):
-    "Accuracy of the last of `epochs` epochs of their fine-tuning of mn04_as on split `df`, and seconds per epoch"
+def run(repo, data, df, epochs, seed, bs=128, lr=6e-5, clip_length=5):
+    "Accuracy of the last of `epochs` epochs of their fine-tuning of mn04_as on split `df` (clips cut or padded to `clip_length` s), and seconds per epoch"
     torch.manual_seed(seed); np.random.seed(seed)
     with tempfile.TemporaryDirectory() as tmp:
         classes = esc50_layout(df, data, Path(tmp))
         get_model, AugmentMelSTFT, schedule, mixup, width_of, esc50 = their_modules(repo, tmp)
         esc50.dataset_config['num_of_classes'] = len(classes)
         train_ds = esc50.AudioSetDataset(esc50.dataset_config['meta_csv'], esc50.dataset_config['audio_path'], 1, train=True,
-                                         classes_num=len(classes), gain_augment=12)
+                                         classes_num=len(classes), gain_augment=12, clip_length=clip_length)
         test_ds = esc50.AudioSetDataset(esc50.dataset_config['meta_csv'], esc50.dataset_config['audio_path'], 1, train=False,
-                                        classes_num=len(classes))
+                                        classes_num=len(classes), clip_length=clip_length)
         class Rolled(torch.utils.data.Dataset):
             def __len__(self): return len(train_ds)
             def __getitem__(self, i): x, f, y = train_ds[i]; return (roll(x), f, y)
@@ -98,7 +99,7 @@ def run(repo, data, df, epochs, seed, bs=128, lr=6e-5):
             accs.append(right / n)
             print(f'epoch {epoch + 1}/{epochs}: accuracy {accs[-1]:.4f}', file=sys.stderr)
         seconds = time.time() - t0
-    return {'accuracy': round(accs[-1], 4), 'best_epoch_accuracy': round(max(accs), 4), 'epochs': epochs,
+    return {'accuracy': round(accs[-1], 4), 'best_epoch_accuracy': round(max(accs), 4), 'epochs': epochs, 'clip_length': clip_length,
             'seconds_per_epoch': round(seconds / epochs, 1), 'train_clips': int((~df.is_valid).sum()), 'valid_clips': int(df.is_valid.sum())}
 
 def main():
@@ -112,7 +113,9 @@ def main():
     p.add_argument('--folds', default='1,2,3,4,5')
     p.add_argument('--epochs', type=int, default=80, help="ex_esc50.py's default")
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--clip-length', type=int, default=5, help="seconds each clip is cut or padded to (their dataset's clip_length; 5 s, ESC-50's, by default)")
     a = p.parse_args()
+    if a.clip_length <= 0: p.error(f'--clip-length must be a whole number of seconds > 0, got {a.clip_length}')
     repo = check_dir(a.efficientat, 'the EfficientAT clone').resolve()
     if not (repo/'models'/'mn'/'model.py').is_file(): sys.exit(f'{repo} is not a clone of EfficientAT (no models/mn/model.py)')
     seed_their_checkpoint(repo)
@@ -122,7 +125,7 @@ def main():
         path = check_dir(paths[name], name).resolve()
         out = res['datasets'].setdefault(name, {})
         for split, df in splits(name, path, [int(k) for k in a.folds.split(',')], a.seed):
-            with contextlib.redirect_stdout(sys.stderr): out[split] = run(repo, path, df, a.epochs, a.seed)   # their code prints
+            with contextlib.redirect_stdout(sys.stderr): out[split] = run(repo, path, df, a.epochs, a.seed, clip_length=a.clip_length)   # their code prints
             print(f'{name} {split}: {out[split]}', file=sys.stderr)
         accs = [v['accuracy'] for v in out.values()]
         if len(accs) > 1: out['mean_accuracy'] = round(float(np.mean(accs)), 4)

@@ -104,7 +104,9 @@ def _train_arguments(p):
     p.add_argument('--events', type=Path, default=None, metavar='TSV', help="sound event detection: the events of the files in DATA "
                    "as DCASE's table (filename, onset, offset, event_label; tab-separated; a file listed without events is a negative): "
                    "a time-resolved model (mn04_as by default) trained on 10-s crops, its thresholds and median filter chosen on validation")
-    p.add_argument('--valid-events', type=Path, default=None, metavar='TSV', help='with --events, the events of the validation files (default: a split by file)')
+    p.add_argument('--valid-events', type=Path, default=None, metavar='TSV', help='with --events, the events of the validation files, on which the '
+                   'post-processing is chosen (default: a split by file)')
+    p.add_argument('--valid-dir', type=Path, default=None, metavar='DIR', help='with --valid-events, the folder of its files (default: DATA)')
     p.add_argument('--weak', action='store_true', help='with --events, train from each crop\'s clip labels only (weak labels)')
     p.add_argument('--label-delim', default=None, metavar='CHAR', help="with --labels csv:FILE, the character that joins several labels "
                    "of a file in its label column (e.g. ';' for 'dog;rain'): a multi-label model, a sigmoid per class with thresholds "
@@ -135,9 +137,10 @@ def _train(a):
     t0 = time.time()
     if a.events is not None and a.balance: raise CLIError('--balance is for --labels, not --events')
     if a.events is not None:
+        if a.valid_dir is not None and a.valid_events is None: raise CLIError('--valid-dir goes with --valid-events')
         learn, files = train_events_on_folder(a.data, a.events, a.valid_events, arch=a.arch, epochs=a.epochs, lr=a.lr, bs=a.bs,
-                                              duration=a.duration, weak=a.weak, valid_pct=a.valid_pct, seed=a.seed, out=a.out)
-    elif a.valid_events is not None or a.weak: raise CLIError('--valid-events and --weak go with --events')
+                                              duration=a.duration, weak=a.weak, valid_pct=a.valid_pct, seed=a.seed, out=a.out, valid_dir=a.valid_dir)
+    elif a.valid_events is not None or a.valid_dir is not None or a.weak: raise CLIError('--valid-events, --valid-dir and --weak go with --events')
     else:
         learn, files = train_on_folder(a.data, a.labels, arch=a.arch or 'auto', epochs=a.epochs, sr=a.sr, duration=a.duration, bs=a.bs,
                                        lr=a.lr, valid_pct=a.valid_pct, seed=a.seed, augment=not a.no_augment,

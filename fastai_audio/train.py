@@ -301,13 +301,14 @@ def _validation_detections(learn):
 
 # %% ../nbs/08a_train.ipynb #cbb5991a
 def train_events_on_folder(data, events, valid_events=None, arch=None, epochs=None, lr=None, bs=16, duration=None, weak=False,
-                           valid_pct=.2, seed=42, out='fastai_audio_model'):
-    "Train a sound event detector (`arch` mn04_as, `lr` 4e-3, `duration` 10 s if not given; `bs` at most 16) on the files of `data` and their DCASE table `events`, print its validation F1, write it to `out`; return `(learn, files)`"
+                           valid_pct=.2, seed=42, out='fastai_audio_model', valid_dir=None):
+    "Train a sound event detector (`arch` mn04_as, `lr` 4e-3, `duration` 10 s if not given; `bs` at most 16) on the files of `data` and their DCASE table `events` (those of `valid_events` in `valid_dir`, by default `data`), print its validation F1, write it to `out`; return `(learn, files)`"
     out = output_folder(out)
     events = _events_table(events, '--events')
+    if valid_dir is not None and not Path(valid_dir).is_dir(): raise UserError(f'--valid-dir: {valid_dir} is not a folder')
     valid = None if valid_events is None else _events_table(valid_events, '--valid-events')
     learn = events_learner(data, events, valid, arch=arch or 'mn04_as', bs=min(bs, 16), duration=duration or 10.,
-                           weak=weak, valid_pct=valid_pct, seed=seed)
+                           weak=weak, valid_pct=valid_pct, seed=seed, valid_dir=valid_dir)
     with log_friendly(learn):
         try: fit_events(learn, epochs, lr or 4e-3)
         except ImportError as e: raise UserError(str(e), status=1) from None   # the scoring packages, an optional extra
