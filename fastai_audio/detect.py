@@ -176,13 +176,14 @@ def hear_events(learn, item, events=None, pad=.1):
     return clips
 
 # %% ../nbs/07c_detect.ipynb #13a0bc26
-def events_learner(audio_dir, events, valid_events=None, arch='mn04_as', bs=16, duration=10., weak=False, valid_pct=.2, seed=42, valid_dir=None):
-    "An `SEDLearner` for the files of the DCASE `events` table in `audio_dir` (those of `valid_events` in `valid_dir`, by default `audio_dir`): crops of `duration` s, `weak` for clip labels only"
+def events_learner(audio_dir, events, valid_events=None, arch='mn04_as', bs=16, duration=10., weak=False, valid_pct=.2, seed=42, valid_dir=None,
+                   augment=False):
+    "An `SEDLearner` for the files of the DCASE `events` table in `audio_dir` (those of `valid_events` in `valid_dir`, by default `audio_dir`): crops of `duration` s, `weak` for clip labels only, `augment` for `event_augmentations`"
     from fastai.vision.all import set_seed
     from fastai_audio.sed import events_dataloaders
     set_seed(seed)
     dls = events_dataloaders(audio_dir, events, valid_events=valid_events, valid_dir=valid_dir, arch=arch, duration=duration, valid_pct=valid_pct,
-                             seed=seed, weak=weak, bs=bs, num_workers=0, cache='memory')
+                             seed=seed, weak=weak, bs=bs, num_workers=0, cache='memory', augment=augment)
     return sed_learner(dls, arch)
 
 def fit_events(learn, epochs=None, lr=4e-3, cbs=None):
@@ -193,9 +194,9 @@ def fit_events(learn, epochs=None, lr=4e-3, cbs=None):
     return learn
 
 def train_events(audio_dir, events, valid_events=None, arch='mn04_as', epochs=None, lr=4e-3, bs=16, duration=10., weak=False,
-                 valid_pct=.2, seed=42, cbs=None, valid_dir=None):
+                 valid_pct=.2, seed=42, cbs=None, valid_dir=None, augment=False):
     "An `SEDLearner` trained on the files of the DCASE `events` table in `audio_dir` (`events_learner`, `fit_events`); the post-processing is chosen on `valid_events` (in `valid_dir`) or a split by file"
-    return fit_events(events_learner(audio_dir, events, valid_events, arch, bs, duration, weak, valid_pct, seed, valid_dir), epochs, lr, cbs)
+    return fit_events(events_learner(audio_dir, events, valid_events, arch, bs, duration, weak, valid_pct, seed, valid_dir, augment), epochs, lr, cbs)
 
 def detect_files(learn, files, hop=None, bs=8, scores=None):
     "The events of every one of `files` as one DCASE table; with a folder `scores`, each file's frame scores written there as `<name>.tsv` (sed_scores_eval's format)"
