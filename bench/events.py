@@ -44,7 +44,7 @@ def scenes(esc10, dest, n_train, n_valid):
 def selection_scenes(esc10, dest, fold, n_train, n_tune=200):
     "Scenes to train on from the training folds other than `fold`, and `n_tune` to tune on from `fold` (the seeds of `esc10_soundscapes`' sides, and a third), made once in `dest`"
     t = esc_table(esc10, esc10=True)
-    if fold == 1 or fold not in set(t.fold): raise SystemExit(f'--select-fold {fold}: must be one of the training folds {sorted(set(t.fold) - {1})}')
+    if fold == 1 or fold not in set(t.fold): raise ValueError(f'select fold {fold}: must be one of the training folds {sorted(set(t.fold) - {1})}')
     trn, want, marker = t[t.fold != 1], {**SCENES, 'select_fold': fold, 'n_train': n_train, 'n_tune': n_tune}, dest/'scenes.json'
     if not (marker.is_file() and json.loads(marker.read_text()) == want):
         marker.unlink(missing_ok=True)
@@ -92,6 +92,7 @@ def main():
     p.add_argument('--lr', type=float, default=4e-3)
     p.add_argument('--augment', action='store_true', help='event_augmentations while training')
     a = p.parse_args()
+    if a.select_fold is not None and a.select_fold not in (2, 3, 4, 5): p.error(f'--select-fold {a.select_fold}: one of the training folds 2 to 5')
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
     t0 = time.time()

@@ -277,6 +277,7 @@ def events_dataloaders(audio_dir, events, vocab=None, duration=10., hop=None, va
                        valid_pct=.2, seed=None, weak=False, sr=None, arch=None, batch_tfms=None, bs=32, cache=None,
                        on_error='raise', train_crop='random', valid_crop='center', augment=False, **kwargs):
     "`DataLoaders` of `duration`-s crops of the files of `events` (a DCASE table) in `audio_dir`, with frame targets every `hop` s; `augment`: `event_augmentations` in training"
+    if valid_dir is not None and valid_events is None: raise ValueError(f'valid_dir={valid_dir}: the folder of the valid_events files, but no valid_events were given')
     items, ev = _events_items(audio_dir, events, files, 'events')
     if valid_events is not None:
         v_items, v_ev = _events_items(audio_dir if valid_dir is None else valid_dir, valid_events, None, 'valid_events')
