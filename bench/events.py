@@ -32,26 +32,29 @@ from fastai_audio.test_utils import seed_hub_cache
 
 SCENES = dict(version=2, annotation='sounding parts (part_db=20, min_silence=.25)')   # bump when the generator changes
 
+def made_once(dest, want, make):
+    "Call `make()` unless `dest/scenes.json` records that the scenes there were made with the settings `want`"
+    marker = dest/'scenes.json'
+    if marker.is_file() and json.loads(marker.read_text()) == want: return
+    marker.unlink(missing_ok=True)
+    make()
+    marker.write_text(json.dumps(want))   # written last: the scenes are complete
+
 def scenes(esc10, dest, n_train, n_valid):
     "The training and scored scenes in `dest` (made again unless made with these settings), and their events tables"
-    want, marker = {**SCENES, 'n_train': n_train, 'n_valid': n_valid}, dest/'scenes.json'
-    if not (marker.is_file() and json.loads(marker.read_text()) == want):
-        marker.unlink(missing_ok=True)
-        esc10_soundscapes(esc10, dest, n_train, n_valid, seed=0)
-        marker.write_text(json.dumps(want))   # written last: the scenes are complete
+    made_once(dest, {**SCENES, 'n_train': n_train, 'n_valid': n_valid}, lambda: esc10_soundscapes(esc10, dest, n_train, n_valid, seed=0))
     return read_events(dest/'train'/'events.tsv'), read_events(dest/'valid'/'events.tsv')
 
 def selection_scenes(esc10, dest, fold, n_train, n_tune=200):
     "Scenes to train on from the training folds other than `fold`, and `n_tune` to tune on from `fold` (the seeds of `esc10_soundscapes`' sides, and a third), made once in `dest`"
     t = esc_table(esc10, esc10=True)
     if fold == 1 or fold not in set(t.fold): raise ValueError(f'select fold {fold}: must be one of the training folds {sorted(set(t.fold) - {1})}')
-    trn, want, marker = t[t.fold != 1], {**SCENES, 'select_fold': fold, 'n_train': n_train, 'n_tune': n_tune}, dest/'scenes.json'
-    if not (marker.is_file() and json.loads(marker.read_text()) == want):
-        marker.unlink(missing_ok=True)
+    trn = t[t.fold != 1]
+    def make():
         for side, s, n, k in (('train', trn[trn.fold != fold], n_train, 1), ('tune', trn[trn.fold == fold], n_tune, 3)):
             bg = s.label.isin(ESC10_BACKGROUNDS)
             make_soundscapes(s[bg], s[~bg], dest/side, n, seed=(0, k))
-        marker.write_text(json.dumps(want))   # written last: the scenes are complete
+    made_once(dest, {**SCENES, 'select_fold': fold, 'n_train': n_train, 'n_tune': n_tune}, make)
     return read_events(dest/'train'/'events.tsv'), read_events(dest/'tune'/'events.tsv')
 
 def run(dest, train_ev, valid_ev, arch, seed, epochs, weak, lr=4e-3, augment=False, select=None):
