@@ -70,7 +70,7 @@ def recipe_cbs(pretrained=False):
     return [] if pretrained else [MixUp(.4)]
 
 # %% ../nbs/05a_recipes.ipynb #ab803c9b
-def recipe_event_epochs(n_train, bs=16, pretrained=True, min_steps=500, min_epochs=5, max_epochs=30):
+def recipe_event_epochs(n_train, bs=16, pretrained=True, min_steps=1000, min_epochs=5, max_epochs=30):
     "Epochs to train a sound event detector on `n_train` files in batches of `bs`: fine-tuning, `min_steps` steps in `min_epochs` to `max_epochs`; from scratch, `recipe_epochs`"
     if not pretrained: return recipe_epochs(n_train, bs)
     return recipe_epochs(n_train, bs, min_steps=min_steps, min_epochs=min_epochs, max_epochs=max_epochs)   # its rule of steps, with a detector's bounds
