@@ -55,9 +55,10 @@ class SEDLearner(AudioLearner):
         "The clips of the events `detect` finds in `item` (or of `events`), `pad` s either side, each with a player in a notebook"
         return hear_events(self, item, events, pad)
 
-def sed_learner(dls, arch='mn04_as', pretrained=None, clip_weight=.5, time_stride=8, n_hidden=512, pool='attention', rnn=128, metrics=None, **kwargs):
-    "An `SEDLearner` for the events `dls`: `sed_model(arch)` with frame scores every `hop` of the data, `SEDLoss`, frozen body if `pretrained`; `kwargs` for fastai's `Learner`"
+def sed_learner(dls, arch='mn04_as', pretrained=None, clip_weight=.5, time_stride=8, n_hidden=512, pool='attention', rnn=None, metrics=None, **kwargs):
+    "An `SEDLearner` for the events `dls`: `sed_model(arch)` with frame scores every `hop` of the data, `SEDLoss`, frozen body if `pretrained`; a GRU of `rnn` units over the frames (by default 128 for strong labels, none for weak); `kwargs` for fastai's `Learner`"
     s = event_settings(dls)
+    if rnn is None: rnn = 0 if s.weak else 128   # from clip labels alone a GRU blurs where the sounds are: it measured worse
     pretrained = get_arch(arch).pretrained if pretrained is None else pretrained
     model = sed_model(arch, len(s.vocab), pretrained=pretrained, frame_hop=s.hop, time_stride=time_stride, return_frames=not s.weak,
                       n_hidden=n_hidden, pool=pool, rnn=rnn)
