@@ -10,12 +10,12 @@ a minimum length and a minimum gap) chosen on the fifth of the training scenes i
 scored. Then every fold-1 scene is detected whole (`learn.detect`) and scored with sed_eval (segment-based F1 and error
 rate over 1-s segments, event-based F1 and error rate with a 200-ms onset collar, offset collar the larger of 200 ms
 and 20% of the event) and sed_scores_eval (PSDS1).
-`--select-fold K` judges a recipe on training folds alone: it trains on `--n-select-train` (800) scenes of the training folds but
+`--select-fold K` judges a recipe on training folds alone: it trains on `--n-select-train` (1,600) scenes of the training folds but
 K and tunes on 200 scenes of fold K, recordings it never heard (the held-out fifth of the default mixes the recordings
 it trains on), and reports the frame F1 on those at the end of training (`selection_frame_f1`) beside the fold-1 scores.
 `--lr` and `--augment` (`event_augmentations`) are the recipe's settings to compare that way.
-Usage: python bench/events.py [--arch mn04_as] [--seeds 0] [--n-train 1000] [--n-valid 200] [--epochs N] [--weak] [--data DIR]
-       [--select-fold K [--n-select-train 800]] [--lr 4e-3] [--augment]
+Usage: python bench/events.py [--arch mn04_as] [--seeds 0] [--n-train 2000] [--n-valid 200] [--epochs N] [--weak] [--data DIR]
+       [--select-fold K [--n-select-train 1600]] [--lr 4e-3] [--augment]
 Prints one JSON object; training logs go to stderr. The scenes are made once in `--data` and made again when the
 generator's settings recorded there (`scenes.json`) differ.
 """
@@ -86,12 +86,12 @@ def main():
     p.add_argument('--data', type=Path, default=Path(tempfile.gettempdir())/'fastai_audio_esc10_soundscapes')
     p.add_argument('--arch', default='mn04_as')
     p.add_argument('--seeds', default='0')
-    p.add_argument('--n-train', type=int, default=1000)
+    p.add_argument('--n-train', type=int, default=2000, help='training scenes, a fifth of them held out to tune on (2,000: chosen with --select-fold 5)')
     p.add_argument('--n-valid', type=int, default=200)
     p.add_argument('--epochs', type=int, default=None)
     p.add_argument('--weak', action='store_true', help='train from each crop\'s clip labels only')
     p.add_argument('--select-fold', type=int, default=None, help='train on the training folds but this one, tune on scenes of it')
-    p.add_argument('--n-select-train', type=int, default=800, help='with --select-fold, the scenes to train on')
+    p.add_argument('--n-select-train', type=int, default=1600, help='with --select-fold, the scenes to train on (as many as the default trains on)')
     p.add_argument('--lr', type=float, default=4e-3)
     p.add_argument('--augment', action='store_true', help='event_augmentations while training')
     a = p.parse_args()
