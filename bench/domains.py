@@ -14,7 +14,7 @@ alone, as the measure of what the pretrained features hold before any fine-tunin
 on the same validation files, where every class of the dataset has such an output. Each training entry gives the
 accuracy `train` reports (its validation clips, cropped as in training) and `file_accuracy`: the accuracy of its
 `predictions.csv`, each whole file predicted window by window, as `fastai_audio predict` would.
-Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head] [--epochs N] [--probe]
+Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head] [--epochs N] [--duration S] [--probe]
 Prints one JSON object; the command line's reports go to stderr.
 """
 import argparse, contextlib, json, sys, tempfile, time, warnings
@@ -28,10 +28,10 @@ from fastai_audio.core import get_audio_files
 from fastai_audio.models import match_labels
 from fastai_audio.test_utils import seed_hub_cache
 
-def train(data, df, arch, seed, match_head=True, epochs=None):
+def train(data, df, arch, seed, match_head=True, epochs=None, duration=None):
     "`fastai_audio train DATA --labels csv:<df> [--arch ARCH] --seed SEED`: its recipe, accuracy, the whole-file accuracy of its predictions, seconds"
     t0 = time.time()
-    recipe = folder_recipe(data, arch, epochs=epochs)   # what train will do ('auto': its choice too), planned and printed first
+    recipe = folder_recipe(data, arch, epochs=epochs, duration=duration)   # what train will do ('auto': its choice too), planned and printed first
     with tempfile.TemporaryDirectory() as tmp:
         df[['file', 'label', 'is_valid']].to_csv(Path(tmp)/'labels.csv', index=False)
         with contextlib.redirect_stdout(sys.stderr):
@@ -105,11 +105,12 @@ def main():
     p.add_argument('--no-zero-shot', action='store_true')
     p.add_argument('--probe', action='store_true', help="also a linear probe: logistic regression on mn04_as's embeddings")
     p.add_argument('--epochs', type=int, default=None, help="fixed epochs instead of the recipe's rule (to measure another)")
+    p.add_argument('--duration', type=float, default=None, help="seconds of the training crops instead of the recipe's (`typical_duration`), to measure another")
     p.add_argument('--no-match-head', action='store_true', help='start new heads from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
-    folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'epochs': a.epochs or 'the recipe', 'datasets': {}}, time.time()
+    folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'epochs': a.epochs or 'the recipe', 'duration': a.duration or 'the recipe', 'datasets': {}}, time.time()
     embeddings = {}
     paths = {'esc10': a.esc10, 'instruments': a.instruments, 'speech_commands': a.speech_commands, 'fsdd': a.fsdd}
     for name in a.runs.split(','):
@@ -119,7 +120,7 @@ def main():
             if not a.no_zero_shot: out.setdefault('zero_shot', {})[split] = zero_shot(path, df)
             if a.probe: out.setdefault('linear_probe', {})[split] = linear_probe(path, df, embeddings.setdefault(name, {}))
             for arch in filter(None, a.arch.split(',')):
-                out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head, a.epochs)
+                out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head, a.epochs, a.duration)
                 print(f'{name} {split} {arch}: {out[arch][split]}', file=sys.stderr)
         for arch, per in out.items():
             accs = [v['accuracy'] for v in per.values() if v.get('accuracy') is not None]
