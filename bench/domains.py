@@ -108,6 +108,7 @@ def main():
     p.add_argument('--duration', type=float, default=None, help="seconds of the training crops instead of the recipe's (`typical_duration`), to measure another")
     p.add_argument('--no-match-head', action='store_true', help='start new heads from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
+    if a.duration is not None and not 0 < a.duration < float('inf'): p.error(f'--duration {a.duration:g}: a finite number of seconds, more than 0')
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
     folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'epochs': a.epochs or 'the recipe', 'duration': a.duration or 'the recipe', 'datasets': {}}, time.time()
