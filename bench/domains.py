@@ -27,6 +27,7 @@ from fastai_audio.datasets import esc_table, folder_table, speech_commands_table
 from fastai_audio.core import get_audio_files
 from fastai_audio.models import match_labels
 from fastai_audio.test_utils import seed_hub_cache
+from fastai_audio.cli import _number   # the bounds `fastai_audio train --duration` takes
 
 def train(data, df, arch, seed, match_head=True, epochs=None, duration=None):
     "`fastai_audio train DATA --labels csv:<df> [--arch ARCH] --seed SEED`: its recipe, accuracy, the whole-file accuracy of its predictions, seconds"
@@ -105,10 +106,9 @@ def main():
     p.add_argument('--no-zero-shot', action='store_true')
     p.add_argument('--probe', action='store_true', help="also a linear probe: logistic regression on mn04_as's embeddings")
     p.add_argument('--epochs', type=int, default=None, help="fixed epochs instead of the recipe's rule (to measure another)")
-    p.add_argument('--duration', type=float, default=None, help="seconds of the training crops instead of the recipe's (`typical_duration`), to measure another")
+    p.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None, help="seconds of the training crops instead of the recipe's (`typical_duration`), to measure another")
     p.add_argument('--no-match-head', action='store_true', help='start new heads from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
-    if a.duration is not None and not 0 < a.duration < float('inf'): p.error(f'--duration {a.duration:g}: a finite number of seconds, more than 0')
     warnings.filterwarnings('ignore', category=UserWarning)
     seed_hub_cache()
     folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'epochs': a.epochs or 'the recipe', 'duration': a.duration or 'the recipe', 'datasets': {}}, time.time()
