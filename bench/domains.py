@@ -6,7 +6,9 @@ Splits, from the library's dataset tables:
 - `instruments`: the FSDKaggle2018 instruments, stratified 5-fold cross-validation, seed 0 (scikit-learn's
   `StratifiedKFold`), as its README asks;
 - `speech_commands`: 20% of the speakers held out with every clip they recorded (`speaker_split`, seed 0);
-- `fsdd`: FSDD's official split (take 0-4 of each digit and speaker is the test set; `fsdd_table`).
+- `fsdd`: FSDD's official split (take 0-4 of each digit and speaker is the test set; `fsdd_table`);
+- `esc10_long`: short sounds in long clips, made from ESC-10 (`esc10_long`): each clip trimmed to where it sounds and
+  placed at a random time in a clip of 1 to 25 s over quiet noise; ESC-10's folds, one held out at a time.
 
 `linear_probe` (with `--probe`): a logistic regression on `mn04_as`'s clip embeddings, C chosen on the training clips
 alone, as the measure of what the pretrained features hold before any fine-tuning.
@@ -14,7 +16,7 @@ alone, as the measure of what the pretrained features hold before any fine-tunin
 on the same validation files, where every class of the dataset has such an output. Each training entry gives the
 accuracy `train` reports (its validation clips, cropped as in training) and `file_accuracy`: the accuracy of its
 `predictions.csv`, each whole file predicted window by window, as `fastai_audio predict` would.
-Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head] [--epochs N] [--duration S] [--probe]
+Usage: python bench/domains.py [--runs esc10,instruments,speech_commands,fsdd,esc10_long] [--arch mn04_as,resnet18,auto] [--folds 1,2,3,4,5] [--seed 0] [--no-match-head] [--epochs N] [--duration S] [--probe]
 Prints one JSON object; the command line's reports go to stderr.
 """
 import argparse, contextlib, json, sys, tempfile, time, warnings
@@ -74,11 +76,30 @@ def linear_probe(data, df, embeddings):
     probe = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=[.01, .03, .1, .3, 1.], cv=5, max_iter=5000)).fit(X[~valid], y[~valid])
     return {'accuracy': round(float((probe.predict(X[valid]) == y[valid]).mean()), 4), 'C': float(probe[-1].C_[0])}
 
+def esc10_long(esc10, dest, seed=0, sr=32000, seconds=(1., 25.), snr_db=(20., 40.)):
+    "Write ESC-10 (at `esc10`) again in `dest` as short sounds in long clips: each clip trimmed to where it sounds (`active_span`) and placed at a random time in a clip of `seconds` (log-uniform, at least the sound's length) over white noise `snr_db` below it; the same names, folds and meta CSV"
+    from fastai_audio.datasets import active_span, _load_mono, _write_clip
+    meta, rng = pd.read_csv(Path(esc10)/'meta'/'esc10.csv'), np.random.default_rng(seed)
+    for f in meta.filename:
+        x = _load_mono(Path(esc10)/f, sr)
+        s, e = (int(round(v * sr)) for v in active_span(x, sr))
+        if e <= s: raise ValueError(f'{Path(esc10)/f}: silent, nothing to place')
+        x, n = x[s:e], max(e - s, int(np.exp(rng.uniform(*np.log(seconds))) * sr))
+        clip = rng.normal(0, np.sqrt(np.mean(x**2)) * 10**(-rng.uniform(*snr_db) / 20), n)
+        at = rng.integers(0, n - len(x) + 1)
+        clip[at:at + len(x)] += x
+        fn = Path(dest)/Path(f).with_suffix('.wav')
+        fn.parent.mkdir(parents=True, exist_ok=True)
+        _write_clip(fn, clip / max(1., np.abs(clip).max() / .99), sr)   # scaled down only where the noise took it past full scale
+    (Path(dest)/'meta').mkdir(exist_ok=True)
+    meta.assign(filename=meta.filename.map(lambda f: Path(f).with_suffix('.wav').as_posix())).to_csv(Path(dest)/'meta'/'esc10.csv', index=False)
+    return Path(dest)
+
 def rel(files, data): return [Path(f).resolve().relative_to(Path(data).resolve()).as_posix() for f in files]
 
 def splits(name, path, folds, seed):
     "(fold name, DataFrame of file (relative to `path`), label, is_valid) for each split of dataset `name`"
-    if name == 'esc10':
+    if name in ('esc10', 'esc10_long'):   # esc10_long keeps ESC-10's names and folds
         t = esc_table(path)
         for k in folds: yield str(k), pd.DataFrame({'file': rel(t.file, path), 'label': t.label, 'is_valid': t.fold == k})
     elif name == 'instruments':
@@ -99,7 +120,7 @@ def main():
     data_arg(p, 'instruments', 'data/fsdkaggle2018_instruments', 'the FSDKaggle2018 instruments folder')
     data_arg(p, 'speech-commands', 'data/speech_commands', 'the Speech Commands folder')
     data_arg(p, 'fsdd', 'data/fsdd/recordings', 'the FSDD recordings folder')
-    p.add_argument('--runs', default='esc10,instruments,speech_commands,fsdd')
+    p.add_argument('--runs', default='esc10,instruments,speech_commands,fsdd', help='datasets, comma-separated: esc10, instruments, speech_commands, fsdd, esc10_long (made from esc10)')
     p.add_argument('--arch', default='mn04_as,resnet18,auto', help="--arch values of fastai_audio train; 'auto' leaves it out; '' trains none")
     p.add_argument('--folds', default='1,2,3,4,5', help='the folds of esc10 and instruments to hold out')
     p.add_argument('--seed', type=int, default=0)
@@ -114,8 +135,12 @@ def main():
     folds, res, t0 = [int(k) for k in a.folds.split(',')], {'machine': machine(), 'seed': a.seed, 'epochs': a.epochs or 'the recipe', 'duration': a.duration or 'the recipe', 'datasets': {}}, time.time()
     embeddings = {}
     paths = {'esc10': a.esc10, 'instruments': a.instruments, 'speech_commands': a.speech_commands, 'fsdd': a.fsdd}
-    for name in a.runs.split(','):
-        path = check_dir(paths[name], name)
+    runs = a.runs.split(',')
+    unknown = [r for r in runs if r not in (*paths, 'esc10_long')]
+    if unknown: p.error(f"--runs: {unknown[0]!r} is none of {', '.join([*paths, 'esc10_long'])}")
+    tmp = tempfile.TemporaryDirectory(prefix='esc10_long_')   # removed when the run ends
+    for name in runs:
+        path = esc10_long(check_dir(a.esc10, 'esc10'), tmp.name, a.seed) if name == 'esc10_long' else check_dir(paths[name], name)
         out = res['datasets'].setdefault(name, {})
         for split, df in splits(name, path, folds, a.seed):
             if not a.no_zero_shot: out.setdefault('zero_shot', {})[split] = zero_shot(path, df)
