@@ -233,8 +233,8 @@ def _multi_label_figures(learn, out, write, tta=0):
           lambda fn: class_report(probs, targs, learn.dls.vocab, label_thresholds(learn)).to_csv(fn))
 
 # %% ../nbs/07b_export.ipynb #873ada76
-def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actual=None):
-    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes; their true labels `actual` if given) and the epoch table `history` in `out`"
+def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actual=None, predictions=None):
+    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes; their true labels `actual` if given), or the table of them made already (`predictions`, from `prediction_table`), and the epoch table `history` in `out`"
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
     files, started = {}, []   # `started`: each file this call began to write, removed again if a later one fails
@@ -260,10 +260,11 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actu
         if history is not None:
             write(out/'history.csv', 'the epoch table of the training: losses, metrics and seconds of each epoch',
                   lambda fn: history.to_csv(fn, index=False))
-        if len(predict):
+        if predictions is not None or len(predict):
+            table = prediction_table(learn, predict, tta, actual) if predictions is None else predictions
             write(out/'predictions.csv', ('predicted labels, ' if is_multi_label(learn.dls) else 'predicted label, its probability, ')
-                                         + ('the actual label, ' if actual is not None else '') + f'and every class probability of {len(predict)} files',
-                  lambda fn: write_table(prediction_table(learn, predict, tta, actual), fn))
+                                         + ('the actual label, ' if 'actual' in table else '') + f'and every class probability of {len(table)} files',
+                  lambda fn: write_table(table, fn))
     except BaseException:
         for fn in started: Path(fn).unlink(missing_ok=True)   # no half set of outputs that looks like a model
         raise

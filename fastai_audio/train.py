@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['folder_recipe', 'EpochTable', 'log_friendly', 'History', 'Checkpoint', 'StopIfNonFinite', 'fit_recipe',
-           'validation_accuracy', 'class_recall_line', 'validation_report', 'multi_label_report', 'output_folder',
-           'train_on_folder', 'run_demo', 'train_events_on_folder']
+           'validation_accuracy', 'class_recall_line', 'validation_report', 'whole_file_line', 'multi_label_report',
+           'output_folder', 'train_on_folder', 'run_demo', 'train_events_on_folder']
 
 # %% ../nbs/08a_train.ipynb #a4e5a221
 import contextlib, inspect, json, os, sys, time, warnings
@@ -30,6 +30,7 @@ from .learner import audio_learner
 from .metrics import mAP, F1Multi, mean_average_precision, f1_at
 from .interpret import confused_pairs
 from .export import write_outputs
+from .inference import prediction_table
 from .detect import events_learner, fit_events, detect_files, validation_events
 from .events import read_events, write_events, sed_metrics
 from .datasets import synth_audio_dataset
@@ -171,6 +172,11 @@ def validation_report(learn, interp=None, n_confused=5, tta=0, balanced=False):
     print('most confused (actual, predicted, count): ' + (', '.join(f'{a} -> {p} ({n})' for a, p, n in confused) or 'none'))
     return interp
 
+def whole_file_line(preds):
+    "The accuracy of a `prediction_table` with its `actual` labels, as one line: each whole file predicted window by window, as `predict` does"
+    return (f'whole files, predicted window by window as `fastai_audio predict` does: accuracy {np.mean(preds.label.astype(str) == preds.actual.astype(str)):.4f} '
+            f'({len(preds)} files)')
+
 def multi_label_report(learn, tta=0):
     "Choose the thresholds of a multi-label `learn` on validation and print its mAP and F1 at them"
     probs, targs = learn.tta_preds(tta=tta)   # once, for the thresholds and the report
@@ -255,7 +261,10 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
         if multi: interp = None; multi_label_report(learn, recipe.tta)
         else: interp = validation_report(learn, tta=recipe.tta, balanced=unbalanced)
         valid = item_files(learn.dls.valid, data)
-        try: files = write_outputs(learn, out, valid, interp, history, tta=recipe.tta, actual=labels_of(valid, checked[2]))
+        try:
+            preds = prediction_table(learn, valid, recipe.tta, labels_of(valid, checked[2]))
+            if not multi: print(whole_file_line(preds))
+            files = write_outputs(learn, out, interp=interp, history=history, predictions=preds)
         except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
             raise UserError(f'could not write the outputs to {out} ({type(e).__name__}: {first_line(e)}); nothing was kept', status=1) from None
     return learn, files
