@@ -114,7 +114,7 @@ def _train_arguments(p):
     p.add_argument('--epochs', type=_number(int, above=0), default=None, help='training epochs (default: enough for 150 batches, 5 to 30, to fine-tune a pretrained model; for 500 batches, 16 to 50, from scratch)')
     p.add_argument('--sr', type=_number(int, at_least=1000, at_most=384000), default=None, help="sample rate to train at (default: the data's most common rate, at most 22050; a pretrained audio --arch sets its own)")
     p.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None,
-                   help="clip length in seconds (default: the 90th percentile of the files' durations, at most 10)")
+                   help="clip length in seconds (default: the median of the files' durations, at least 1 or their 90th percentile if shorter, at most 10)")
     p.add_argument('--bs', type=_number(int, at_least=2, why=' (BatchNorm needs two clips or more per batch)'), default=32, help='batch size (default: %(default)s)')
     p.add_argument('--lr', type=_number(float, above=0), default=None, help="maximum learning rate (default: the recipe's, 1e-2 from scratch, 4e-3 to fine-tune)")
     p.add_argument('--valid-pct', type=_number(float, above=0, below=1), default=.2, help='share of files for validation when the labels do not give a split (default: %(default)s)')

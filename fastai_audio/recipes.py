@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['n_fft_for', 'recipe_sr', 'hop_for', 'recipe_batch_tfms', 'recipe_lr', 'recipe_epochs', 'recipe_cbs',
-           'recipe_event_epochs', 'recipe_fit', 'recipe_tta', 'typical_duration', 'Recipe', 'choose_arch',
-           'common_rate', 'plan_recipe']
+           'recipe_event_epochs', 'recipe_fit', 'recipe_tta', 'typical_duration', 'file_durations', 'recipe_duration',
+           'Recipe', 'choose_arch', 'common_rate', 'plan_recipe']
 
 # %% ../nbs/05a_recipes.ipynb #1caf2ea8
 import copy, math, random
@@ -91,10 +91,23 @@ def recipe_tta(pretrained=False):
 # %% ../nbs/05a_recipes.ipynb #642199e7
 def typical_duration(files, q=.9, n_max=500, max_seconds=10.):
     "The `q` quantile of the durations of (a seeded sample of `n_max` of) `files`, rounded up to 0.1 s, at most `max_seconds`"
-    from fastai_audio.data import sample_items, audio_headers
-    secs = sorted(info.frames / info.samplerate for _, info in audio_headers(sample_items(list(files), n_max)))
+    secs = file_durations(files, n_max)
     if not secs: return None
-    return min(max_seconds, math.ceil(secs[min(len(secs) - 1, int(q * len(secs)))] * 10 - 1e-6) / 10)
+    return min(max_seconds, _tenths_up(_quantile(secs, q)))
+
+def file_durations(files, n_max=500):
+    "The sorted durations in seconds of (a seeded sample of `n_max` of) `files`, from their headers; files that cannot be read left out"
+    from fastai_audio.data import sample_items, audio_headers
+    return sorted(info.frames / info.samplerate for _, info in audio_headers(sample_items(list(files), n_max)))
+
+def _quantile(secs, q): return secs[min(len(secs) - 1, int(q * len(secs)))]   # of sorted `secs`
+def _tenths_up(s): return math.ceil(s * 10 - 1e-6) / 10
+
+def recipe_duration(files, n_max=500, max_seconds=10., min_seconds=1.):
+    "The recipe's training crop for `files`: the median duration, at least `min_seconds` unless 90% of them are shorter (then their 90th percentile), rounded up to 0.1 s, at most `max_seconds`"
+    secs = file_durations(files, n_max)
+    if not secs: return None
+    return min(max_seconds, _tenths_up(max(_quantile(secs, .5), min(min_seconds, _quantile(secs, .9)))))
 
 # %% ../nbs/05a_recipes.ipynb #68795906
 @dataclass
@@ -207,9 +220,9 @@ def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32
         sr = recipe_sr(native)
         why['sr'] = f'the files are at {native} Hz' + (f', resampled to at most {sr} Hz' if sr != native else '')
     if duration is None:
-        duration = typical_duration(files)
+        duration = recipe_duration(files)
         if duration is None: raise AudioLoadError(files[0], f'none of the {len(files)} audio files could be read')
-        why['duration'] = "the 90th percentile of the files' durations, at most 10 s"
+        why['duration'] = "the median of the files' durations, at least 1 s (or the 90th percentile where shorter), at most 10 s; longer files are predicted window by window"
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
     if gib > 2: raise ValueError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: use a smaller bs, duration or sr')
     if lr is None: lr, why['lr'] = recipe_lr(spec, pretrained), 'fine-tuning' if pretrained and spec.front_end is not None else 'from scratch'
