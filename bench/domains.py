@@ -77,7 +77,7 @@ def linear_probe(data, df, embeddings):
     return {'accuracy': round(float((probe.predict(X[valid]) == y[valid]).mean()), 4), 'C': float(probe[-1].C_[0])}
 
 def esc10_long(esc10, dest, seed=0, sr=32000, seconds=(1., 25.), snr_db=(20., 40.)):
-    "Write ESC-10 (at `esc10`) again in `dest` as short sounds in long clips: each clip trimmed to where it sounds (`active_span`) and placed at a random time in a clip of `seconds` (log-uniform, at least the sound's length) over white noise `snr_db` below it; the same names, folds and meta CSV"
+    "Write ESC-10 (at `esc10`, the folder with meta/esc10.csv) again in `dest` as short sounds in long clips: each clip trimmed to where it sounds (`active_span`) and placed at a random time in a clip of `seconds` (log-uniform, at least the sound's length) over white noise `snr_db` below it; the same names, folds and meta CSV"
     from fastai_audio.datasets import active_span, _load_mono, _write_clip
     meta, rng = pd.read_csv(Path(esc10)/'meta'/'esc10.csv'), np.random.default_rng(seed)
     for f in meta.filename:
@@ -127,7 +127,7 @@ def main():
     p.add_argument('--no-zero-shot', action='store_true')
     p.add_argument('--probe', action='store_true', help="also a linear probe: logistic regression on mn04_as's embeddings")
     p.add_argument('--epochs', type=int, default=None, help="fixed epochs instead of the recipe's rule (to measure another)")
-    p.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None, help="seconds of the training crops instead of the recipe's (`typical_duration`), to measure another")
+    p.add_argument('--duration', type=_number(float, at_least=.01, at_most=600), default=None, help="seconds of the training crops instead of the recipe's (`recipe_duration`), to measure another")
     p.add_argument('--no-match-head', action='store_true', help='start new heads from random weights, not from the AudioSet outputs of classes named alike')
     a = p.parse_args()
     warnings.filterwarnings('ignore', category=UserWarning)

@@ -104,7 +104,7 @@ def _quantile(secs, q): return secs[min(len(secs) - 1, int(q * len(secs)))]   # 
 def _tenths_up(s): return math.ceil(s * 10 - 1e-6) / 10
 
 def recipe_duration(files, n_max=500, max_seconds=10., min_seconds=1.):
-    "The recipe's training crop for `files`: the median duration, at least `min_seconds` unless 90% of them are shorter (then their 90th percentile), rounded up to 0.1 s, at most `max_seconds`"
+    "The recipe's training crop for `files`: the median duration (the upper of the two middle ones), at least `min_seconds` unless 90% of them are shorter (then their 90th percentile), rounded up to 0.1 s, at most `max_seconds`"
     secs = file_durations(files, n_max)
     if not secs: return None
     return min(max_seconds, _tenths_up(max(_quantile(secs, .5), min(min_seconds, _quantile(secs, .9)))))

@@ -264,7 +264,7 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
         try:
             preds = prediction_table(learn, valid, recipe.tta, labels_of(valid, checked[2]))
             if not multi: print(whole_file_line(preds))
-            files = write_outputs(learn, out, interp=interp, history=history, predictions=preds)
+            files = write_outputs(learn, out, interp=interp, history=history, tta=recipe.tta, predictions=preds)   # tta: the multi-label figures
         except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
             raise UserError(f'could not write the outputs to {out} ({type(e).__name__}: {first_line(e)}); nothing was kept', status=1) from None
     return learn, files
