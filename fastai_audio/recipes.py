@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['n_fft_for', 'recipe_sr', 'hop_for', 'recipe_batch_tfms', 'recipe_lr', 'recipe_epochs', 'recipe_cbs',
-           'recipe_event_epochs', 'recipe_fit', 'recipe_tta', 'typical_duration', 'file_durations', 'recipe_duration',
-           'Recipe', 'choose_arch', 'common_rate', 'plan_recipe']
+           'recipe_event_epochs', 'recipe_fit', 'recipe_tta', 'typical_duration', 'file_durations', 'duration_choice',
+           'recipe_duration', 'Recipe', 'choose_arch', 'common_rate', 'plan_recipe']
 
 # %% ../nbs/05a_recipes.ipynb #1caf2ea8
 import copy, math, random
@@ -103,11 +103,20 @@ def file_durations(files, n_max=500):
 def _quantile(secs, q): return secs[min(len(secs) - 1, int(q * len(secs)))]   # of sorted `secs`
 def _tenths_up(s): return math.ceil(s * 10 - 1e-6) / 10
 
+def duration_choice(secs, max_seconds=10., min_seconds=1.):
+    "(crop, reason) for sorted durations `secs`: the median (the upper of the two middle ones), at least `min_seconds` unless 90% of them are shorter (then their 90th percentile), rounded up to 0.1 s, at most `max_seconds`"
+    med, q90 = _quantile(secs, .5), _quantile(secs, .9)
+    if med >= min_seconds: crop, why = med, "the median of the files' durations"
+    elif q90 < min_seconds: crop, why = q90, f"the 90th percentile of the files' durations: nine in ten are under {min_seconds:g} s"
+    else: crop, why = min_seconds, f"the median of the files' durations ({med:.2f} s) raised to {min_seconds:g} s"
+    crop = _tenths_up(crop)
+    if crop > max_seconds: crop, why = max_seconds, f"at most {max_seconds:g} s (the median of the files' durations is {med:.1f} s)"
+    return crop, why + '; longer files are predicted window by window'
+
 def recipe_duration(files, n_max=500, max_seconds=10., min_seconds=1.):
-    "The recipe's training crop for `files`: the median duration (the upper of the two middle ones), at least `min_seconds` unless 90% of them are shorter (then their 90th percentile), rounded up to 0.1 s, at most `max_seconds`"
+    "The recipe's training crop for `files` (`duration_choice` of the durations of a sample of `n_max`), or None if none can be read"
     secs = file_durations(files, n_max)
-    if not secs: return None
-    return min(max_seconds, _tenths_up(max(_quantile(secs, .5), min(min_seconds, _quantile(secs, .9)))))
+    return duration_choice(secs, max_seconds, min_seconds)[0] if secs else None
 
 # %% ../nbs/05a_recipes.ipynb #68795906
 @dataclass
@@ -220,9 +229,9 @@ def plan_recipe(files, arch=None, pretrained=None, sr=None, duration=None, bs=32
         sr = recipe_sr(native)
         why['sr'] = f'the files are at {native} Hz' + (f', resampled to at most {sr} Hz' if sr != native else '')
     if duration is None:
-        duration = recipe_duration(files)
-        if duration is None: raise AudioLoadError(files[0], f'none of the {len(files)} audio files could be read')
-        why['duration'] = "the median of the files' durations, at least 1 s (or the 90th percentile where shorter), at most 10 s; longer files are predicted window by window"
+        secs = file_durations(files)
+        if not secs: raise AudioLoadError(files[0], f'none of the {len(files)} audio files could be read')
+        duration, why['duration'] = duration_choice(secs)
     gib = min(bs, len(files)) * duration * sr * 4 / 2**30
     if gib > 2: raise ValueError(f'a batch of {min(bs, len(files))} clips of {duration:g} s at {sr} Hz is {gib:.1f} GiB of audio: use a smaller bs, duration or sr')
     if lr is None: lr, why['lr'] = recipe_lr(spec, pretrained), 'fine-tuning' if pretrained and spec.front_end is not None else 'from scratch'
