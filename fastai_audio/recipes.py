@@ -104,7 +104,9 @@ def _quantile(secs, q): return secs[min(len(secs) - 1, int(q * len(secs)))]   # 
 def _tenths_up(s): return math.ceil(s * 10 - 1e-6) / 10
 
 def duration_choice(secs, max_seconds=10., min_seconds=1.):
-    "(crop, reason) for sorted durations `secs`: the median (the upper of the two middle ones), at least `min_seconds` unless 90% of them are shorter (then their 90th percentile), rounded up to 0.1 s, at most `max_seconds`"
+    "(crop, reason) for the durations `secs` (seconds): the median (the upper of the two middle ones), at least `min_seconds` unless 90% of them are shorter (then their 90th percentile), rounded up to 0.1 s, at most `max_seconds`"
+    if not len(secs): raise ValueError('duration_choice needs the duration of at least one file')
+    secs = sorted(secs)
     med, q90 = _quantile(secs, .5), _quantile(secs, .9)
     if med >= min_seconds: crop, why = med, "the median of the files' durations"
     elif q90 < min_seconds: crop, why = q90, f"the 90th percentile of the files' durations: nine in ten are under {min_seconds:g} s"
