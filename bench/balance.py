@@ -31,7 +31,7 @@ def run(data, df, arch, seed, balance, rare):
         df.to_csv(Path(tmp)/'labels.csv', index=False)
         with contextlib.redirect_stdout(io.StringIO()):
             train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', arch=arch, seed=seed, out=Path(tmp)/'out', balance=balance)
-        p = pd.read_csv(Path(tmp)/'out'/'predictions.csv', dtype={'label': str, 'actual': str})
+        p = pd.read_csv(Path(tmp)/'out'/'predictions.csv', dtype={'label': str, 'actual': str}, keep_default_na=False)
     return {'balanced_accuracy': round(float(balanced_accuracy_score(p.actual, p.label)), 4),
             'rare_recall': round(float((p.label[p.actual == rare] == rare).mean()), 4)}
 

@@ -42,7 +42,7 @@ def train(data, df, arch, seed, match_head=True, epochs=None, duration=None):
             learn, _ = train_on_folder(data, f'csv:{Path(tmp)/"labels.csv"}', seed=seed, out=Path(tmp)/'out', match_head=match_head, recipe=recipe)
         seconds = time.time() - t0
         history = pd.read_csv(Path(tmp)/'out'/'history.csv')
-        preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv', dtype={'label': str, 'actual': str})   # digits stay strings, as in the labels
+        preds = pd.read_csv(Path(tmp)/'out'/'predictions.csv', dtype={'label': str, 'actual': str}, keep_default_na=False)   # digits and 'NA' stay strings, as in the labels
     file_acc = float((preds.label == preds.actual).mean())   # what train's whole-file line prints
     return {'arch': recipe.arch.name, 'pretrained': recipe.pretrained,
             'accuracy': round(float(history.accuracy.iloc[-1]), 4), 'file_accuracy': round(file_acc, 4), 'epochs': len(history),
@@ -155,7 +155,7 @@ def run_dataset(name, path, a, folds, res, embeddings):
             out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head, a.epochs, a.duration)
             print(f'{name} {split} {arch}: {out[arch][split]}', file=sys.stderr)
     for arch, per in out.items():
-        accs = [v['accuracy'] for v in per.values() if v.get('accuracy') is not None]
+        accs = [v['accuracy'] for v in per.values() if isinstance(v, dict) and v.get('accuracy') is not None]   # not a mean of a run before
         if accs and len(per) > 1: per['mean_accuracy'] = round(float(np.mean(accs)), 4)
         faccs = [v['file_accuracy'] for v in per.values() if isinstance(v, dict) and 'file_accuracy' in v]
         if faccs and len(faccs) > 1: per['mean_file_accuracy'] = round(float(np.mean(faccs)), 4)

@@ -287,7 +287,7 @@ def run_demo(out='demo_out', epochs=8, n_per_class=80, bs=32, lr=1e-2, seed=42, 
         interp = validation_report(learn)
         held_out_files = get_audio_files(held_out)
         files = write_outputs(learn, out, held_out_files, interp, history, actual=[f.parent.name for f in held_out_files])
-    preds = pd.read_csv(out/'predictions.csv', dtype={'label': str, 'actual': str})
+    preds = pd.read_csv(out/'predictions.csv', dtype={'label': str, 'actual': str}, keep_default_na=False)   # a class 'NA' stays a name
     print(f"held-out accuracy: {(preds.label == preds.actual).mean():.4f} ({len(preds)} files)")
     return learn, files
 
