@@ -154,11 +154,10 @@ def run_dataset(name, path, a, folds, res, embeddings):
         for arch in filter(None, a.arch.split(',')):
             out.setdefault(arch, {})[split] = train(path, df, arch, a.seed, not a.no_match_head, a.epochs, a.duration)
             print(f'{name} {split} {arch}: {out[arch][split]}', file=sys.stderr)
-    for arch, per in out.items():
-        accs = [v['accuracy'] for v in per.values() if isinstance(v, dict) and v.get('accuracy') is not None]   # not a mean of a run before
-        if accs and len(per) > 1: per['mean_accuracy'] = round(float(np.mean(accs)), 4)
-        faccs = [v['file_accuracy'] for v in per.values() if isinstance(v, dict) and 'file_accuracy' in v]
-        if faccs and len(faccs) > 1: per['mean_file_accuracy'] = round(float(np.mean(faccs)), 4)
+    for per in out.values():
+        for key in ('accuracy', 'file_accuracy'):
+            vals = [v[key] for v in per.values() if isinstance(v, dict) and v.get(key) is not None]   # the splits, not a mean of a run before
+            if len(vals) > 1: per[f'mean_{key}'] = round(float(np.mean(vals)), 4)
     print(json.dumps(res), file=sys.stderr)
 
 if __name__ == '__main__': main()

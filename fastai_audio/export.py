@@ -221,9 +221,9 @@ def _save_figure(fig, fname):
     plt.close(fig)
     return fname
 
-def _multi_label_figures(learn, out, write, tta=0):
-    "Write the precision-recall curves and the per-class table (AP, F1, precision, recall, support) of a multi-label `learn` on its validation set"
-    probs, targs = learn.tta_preds(tta=tta)
+def _multi_label_figures(learn, out, write, tta=0, valid_preds=None):
+    "Write the precision-recall curves and the per-class table (AP, F1, precision, recall, support) of a multi-label `learn` on its validation set (`valid_preds`: its (probs, targs) made already)"
+    probs, targs = learn.tta_preds(tta=tta) if valid_preds is None else valid_preds
     def pr_curves(fn):
         fig, ax = plt.subplots(figsize=(8, 6))
         plot_pr_curves(probs, targs, learn.dls.vocab, ax=ax)
@@ -233,8 +233,8 @@ def _multi_label_figures(learn, out, write, tta=0):
           lambda fn: class_report(probs, targs, learn.dls.vocab, label_thresholds(learn)).to_csv(fn))
 
 # %% ../nbs/07b_export.ipynb #873ada76
-def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actual=None, predictions=None):
-    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG, predictions for `predict` (with `tta` augmented passes; their true labels `actual` if given), or the table of them made already (`predictions`, from `prediction_table`), and the epoch table `history` in `out`"
+def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actual=None, predictions=None, valid_preds=None):
+    "Save `learn`'s model files, a `show_batch` and a confusion-matrix PNG (multi-label: PR curves and a class table, of the validation (probs, targs) `valid_preds` if made already), predictions for `predict` (with `tta` augmented passes; their true labels `actual` if given), or the table of them made already (`predictions`, from `prediction_table`), and the epoch table `history` in `out`"
     out = Path(out).expanduser().absolute()   # relative to the current folder, not to `learn.path` as `learn.export` would have it
     out.mkdir(parents=True, exist_ok=True)
     files, started = {}, []   # `started`: each file this call began to write, removed again if a later one fails
@@ -252,7 +252,7 @@ def write_outputs(learn, out, predict=(), interp=None, history=None, tta=0, actu
               lambda fn: export_waveform_model(learn, fn))
         learn.dls.train.show_batch(max_n=9, show=True)
         write(out/'show_batch.png', 'a training batch as the model sees it', lambda fn: _save_figure(plt.gcf(), fn))
-        if is_multi_label(learn.dls): _multi_label_figures(learn, out, write, tta)
+        if is_multi_label(learn.dls): _multi_label_figures(learn, out, write, tta, valid_preds)
         else:
             interp = interp or ClassificationInterpretation.from_learner(learn)
             write(out/'confusion_matrix.png', 'the confusion matrix of the validation set',   # sized for the number of classes

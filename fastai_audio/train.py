@@ -178,13 +178,14 @@ def whole_file_line(preds):
             f'({len(preds)} files)')
 
 def multi_label_report(learn, tta=0):
-    "Choose the thresholds of a multi-label `learn` on validation and print its mAP and F1 at them"
-    probs, targs = learn.tta_preds(tta=tta)   # once, for the thresholds and the report
+    "Choose the thresholds of a multi-label `learn` on validation, print its mAP and F1 at them, and return the validation (probs, targs)"
+    probs, targs = learn.tta_preds(tta=tta)   # once, for the thresholds, the report and the written figures
     th = learn.tune_thresholds(preds=(probs, targs))
     held = int((targs.sum(0) > 0).sum())
     print(f'validation mAP: macro {mean_average_precision(probs, targs):.4f}, micro {mean_average_precision(probs, targs, "micro"):.4f}; '
           f'F1 at the thresholds chosen on it: micro {f1_at(probs, targs, th):.4f}, macro {f1_at(probs, targs, th, "macro"):.4f} '
           f'({len(targs)} clips, {held} of the {len(learn.dls.vocab)} classes present)')
+    return probs, targs
 
 # %% ../nbs/08a_train.ipynb #13ba70e9
 def output_folder(out):
@@ -258,13 +259,13 @@ def train_on_folder(data, labels='folder', arch='resnet18', epochs=None, sr=None
     with log_friendly(learn):
         history = fit_recipe(learn, recipe, out=out)
         learn.predict_tta = recipe.tta   # exported with the learner: `predict` then predicts as the report measured
-        if multi: interp = None; multi_label_report(learn, recipe.tta)
-        else: interp = validation_report(learn, tta=recipe.tta, balanced=unbalanced)
+        if multi: interp, valid_preds = None, multi_label_report(learn, recipe.tta)
+        else: interp, valid_preds = validation_report(learn, tta=recipe.tta, balanced=unbalanced), None
         valid = item_files(learn.dls.valid, data)
         try:
             preds = prediction_table(learn, valid, recipe.tta, labels_of(valid, checked[2]))
             if not multi: print(whole_file_line(preds))
-            files = write_outputs(learn, out, interp=interp, history=history, tta=recipe.tta, predictions=preds)   # tta: the multi-label figures
+            files = write_outputs(learn, out, interp=interp, history=history, predictions=preds, valid_preds=valid_preds)   # the report's predictions, not made again
         except (OSError, RuntimeError) as e:   # a full disk, a folder removed meanwhile: write_outputs has removed what it began
             raise UserError(f'could not write the outputs to {out} ({type(e).__name__}: {first_line(e)}); nothing was kept', status=1) from None
     return learn, files
